@@ -1,0 +1,63 @@
+"""Shared personas: one user per role, plus an outsider with no role at all."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from trato.accounts.roles import Role
+from tests.factories import UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+ROLE_PERSONAS = {
+    "sales_user": [Role.SALES_USER],
+    "sales_manager": [Role.SALES_MANAGER],
+    "after_sales_user": [Role.AFTER_SALES_USER],
+    "after_sales_manager": [Role.AFTER_SALES_MANAGER],
+    "purchasing_user": [Role.PURCHASING_USER],
+    "purchasing_manager": [Role.PURCHASING_MANAGER],
+    "quality_manager": [Role.QUALITY_MANAGER],
+    "administrator": [Role.ADMINISTRATOR],
+    "outsider": [],
+}
+
+
+def _persona(name):
+    @pytest.fixture
+    def fixture(db):
+        return UserFactory(username=name, roles=ROLE_PERSONAS[name])
+
+    fixture.__name__ = name
+    return fixture
+
+
+for _name in ROLE_PERSONAS:
+    globals()[_name] = _persona(_name)
+
+
+@pytest.fixture
+def persona(request, db):
+    """Parametrise with a role name: ``@pytest.mark.parametrize("persona", [...], indirect=True)``."""
+    return UserFactory(username=request.param, roles=ROLE_PERSONAS[request.param])
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures() -> Path:
+    """The real-world sample files in ../shared/fixtures (path set by .ci/run)."""
+    configured = os.environ.get("TRATO_SHARED_FIXTURES")
+    path = Path(configured) if configured else Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+    if not path.is_dir():
+        if configured:
+            pytest.fail(f"TRATO_SHARED_FIXTURES={configured} does not exist")
+        pytest.skip("../shared/fixtures is not here")
+    return path

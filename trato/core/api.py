@@ -1,0 +1,156 @@
+"""What every API endpoint shares: authentication, one error body, pagination and sorting."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from trato.core.errors import DomainError
+
+
+class ErrorOut(Schema):
+    status: int
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+def error_body(status: int, code: str, message, fields: dict | None = None) -> dict:
+    return {"status": status, "code": code, "message": str(message), "fields": fields or {}}
+
+
+def _activate_user_language(request: HttpRequest, user) -> None:
+    if getattr(user, "language", ""):
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <personal API token>``."""
+
+    def authenticate(self, request, token):
+        from trato.accounts.tokens import user_for_token
+
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+            _activate_user_language(request, user)
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session; unsafe methods need the CSRF token as for any form."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+# Validation error types from pydantic, mapped to messages users can read in their language.
+_TYPE_MESSAGES = {
+    "missing": "This field is required.",
+    "string_too_long": "This value is too long.",
+    "string_too_short": "This value is too short.",
+    "greater_than_equal": "This value is too small.",
+    "less_than_equal": "This value is too large.",
+    "greater_than": "This value is too small.",
+    "less_than": "This value is too large.",
+    "extra_forbidden": "This field is not allowed.",
+}
+
+
+def _field_message(error: dict) -> str:
+    kind = error.get("type", "")
+    if kind in _TYPE_MESSAGES:
+        return _(_TYPE_MESSAGES[kind])
+    if kind.endswith(("_parsing", "_type")) or kind.startswith(("date", "time", "int", "float", "bool")):
+        return _("Enter a valid value.")
+    if kind == "value_error":
+        return str(error.get("msg", "")).removeprefix("Value error, ") or _("Enter a valid value.")
+    return _("Enter a valid value.")
+
+
+def _field_name(loc) -> str:
+    # loc is e.g. ("body", "payload", "name") or ("query", "page_size"): keep the field path.
+    parts = [str(p) for p in loc if p not in {"body", "query", "path", "form", "payload", "filters"}]
+    return ".".join(parts) or "__all__"
+
+
+def validation_fields(errors: list[dict]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        fields.setdefault(_field_name(error.get("loc", ())), []).append(_field_message(error))
+    return fields
+
+
+def install_error_handlers(api) -> None:
+    def respond(request, status, code, message, fields=None):
+        return api.create_response(request, error_body(status, code, message, fields), status=status)
+
+    @api.exception_handler(ValidationError)
+    def on_validation(request, exc):
+        return respond(request, 422, "validation_error", _("Some fields are not valid."), validation_fields(exc.errors))
+
+    @api.exception_handler(DomainError)
+    def on_domain(request, exc):
+        return respond(request, exc.status, exc.code, exc.message, {k: [str(m) for m in v] for k, v in exc.fields.items()})
+
+    @api.exception_handler(DjangoValidationError)
+    def on_django_validation(request, exc):
+        fields = {k: [str(m) for m in v] for k, v in getattr(exc, "message_dict", {"__all__": exc.messages}).items()}
+        return respond(request, 422, "validation_error", _("Some fields are not valid."), fields)
+
+    @api.exception_handler(AuthenticationError)
+    def on_auth(request, exc):
+        return respond(request, 401, "unauthorized", _("Authentication is required: log in or send an API token."))
+
+    @api.exception_handler(Http404)
+    def on_404(request, exc):
+        return respond(request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request, exc):
+        if exc.status_code == 400:
+            return respond(request, 400, "bad_request", _("The request body is not valid JSON."))
+        return respond(request, exc.status_code, "error", exc.message)
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(25, ge=1, le=settings.TRATO_API_MAX_PAGE_SIZE)
+
+
+def paginate(queryset, page: PageIn) -> dict[str, Any]:
+    """One COUNT and one SELECT, whatever the page size."""
+    count = queryset.count()
+    start = (page.page - 1) * page.page_size
+    return {
+        "count": count,
+        "page": page.page,
+        "page_size": page.page_size,
+        "items": list(queryset[start : start + page.page_size]),
+    }
+
+
+def apply_sort(queryset, sort: str | None, allowed: dict[str, str], default: str):
+    """Sort by an allow-listed key (``name`` or ``-name``); anything else is refused."""
+    sort = sort or default
+    key = sort.removeprefix("-")
+    if key not in allowed:
+        raise DomainError(
+            _("Unknown sort key. Use one of: %(keys)s.") % {"keys": ", ".join(sorted(allowed))},
+            code="invalid_sort",
+            fields={"sort": [_("Unknown sort key.")]},
+        )
+    prefix = "-" if sort.startswith("-") else ""
+    return queryset.order_by(prefix + allowed[key], prefix + "pk")

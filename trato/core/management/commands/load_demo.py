@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+# Each app's demo loader; each is idempotent (keyed on natural keys), so running twice duplicates nothing.
+DEMO_LOADERS = [
+    "trato.accounts.demo.load",
+    "trato.partners.demo.load",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for path in DEMO_LOADERS:
+                import_string(path)()
+        from trato.accounts.demo import DEMO_PASSWORD, DEMO_USERS
+
+        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        for username, _first, _last, role, language in DEMO_USERS:
+            self.stdout.write(f"  {username:<12} {role:<20} ({language})")

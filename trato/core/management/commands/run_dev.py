@@ -1,0 +1,32 @@
+import signal
+import subprocess
+import sys
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the development web server and a background worker together; Ctrl-C stops both."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", default="8000")
+
+    def handle(self, *args, host, port, **options):
+        manage = [sys.executable, "manage.py"]
+        worker = subprocess.Popen([*manage, "db_worker", "--interval", "1"])
+        web = subprocess.Popen([*manage, "runserver", f"{host}:{port}"])
+        self.stdout.write(self.style.SUCCESS(f"Trato runs at http://{host}:{port}/ (Ctrl-C stops it)"))
+        try:
+            web.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in (web, worker):
+                if process.poll() is None:
+                    process.send_signal(signal.SIGINT)
+            for process in (web, worker):
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()

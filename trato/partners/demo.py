@@ -1,0 +1,2 @@
+def load() -> None:
+    """Demo companies and contacts (filled in with the partners app)."""

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from trato.api import api
+
+urlpatterns = [
+    path("", include("trato.core.urls")),
+    path("accounts/", include("trato.accounts.urls")),
+    path("partners/", include("trato.partners.urls")),
+    path("timeline/", include("trato.timeline.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
