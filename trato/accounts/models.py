@@ -29,3 +29,23 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class SalesTeam(models.Model):
+    """A sales team: its leader may act on the partners of its members."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="led_teams", verbose_name=_("leader")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="sales_teams", blank=True, verbose_name=_("members")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sales team")
+        verbose_name_plural = _("sales teams")
+
+    def __str__(self) -> str:
+        return self.name

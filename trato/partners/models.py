@@ -1,0 +1,178 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trato.accounts.roles import Role, has_role, roles_of
+from trato.core.access import AccessQuerySet
+from trato.core.concurrency import VersionedModel
+
+SEES_PROSPECTS = {Role.ADMINISTRATOR, Role.SALES_USER, Role.SALES_MANAGER}
+SEES_CUSTOMERS = SEES_PROSPECTS | {Role.AFTER_SALES_USER, Role.AFTER_SALES_MANAGER, Role.QUALITY_MANAGER}
+SEES_SUPPLIERS = {Role.ADMINISTRATOR, Role.PURCHASING_USER, Role.PURCHASING_MANAGER, Role.QUALITY_MANAGER}
+
+
+def _kind_filter(roles: frozenset[str], prospects: set, customers: set, suppliers: set) -> Q:
+    condition = Q(pk__in=[])
+    if roles & prospects:
+        condition |= Q(is_prospect=True)
+    if roles & customers:
+        condition |= Q(is_customer=True)
+    if roles & suppliers:
+        condition |= Q(is_supplier=True)
+    return condition
+
+
+class PartnerQuerySet(AccessQuerySet):
+    def visible_to(self, user) -> "PartnerQuerySet":
+        return self.filter(_kind_filter(roles_of(user), SEES_PROSPECTS, SEES_CUSTOMERS, SEES_SUPPLIERS))
+
+    def editable_by(self, user) -> "PartnerQuerySet":
+        roles = roles_of(user)
+        if Role.ADMINISTRATOR in roles:
+            return self.all()
+        condition = Q(pk__in=[])
+        if Role.SALES_MANAGER in roles:
+            condition |= Q(is_prospect=True) | Q(is_customer=True)
+        elif Role.SALES_USER in roles:
+            mine = Q(salesperson=user) | Q(salesperson__isnull=True) | Q(salesperson__sales_teams__leader=user)
+            condition |= (Q(is_prospect=True) | Q(is_customer=True)) & mine
+        if Role.AFTER_SALES_MANAGER in roles:
+            condition |= Q(is_customer=True)
+        if Role.PURCHASING_MANAGER in roles:
+            condition |= Q(is_supplier=True)
+        elif Role.PURCHASING_USER in roles:
+            condition |= Q(is_supplier=True) & (Q(purchasing_responsible=user) | Q(purchasing_responsible__isnull=True))
+        return self.filter(pk__in=self.filter(condition).values("pk"))
+
+    def active(self) -> "PartnerQuerySet":
+        return self.filter(is_archived=False)
+
+
+def creatable_kinds(user) -> set[str]:
+    """Which kinds of partner this user may create: prospect, customer, supplier."""
+    kinds = set()
+    if has_role(user, Role.ADMINISTRATOR, Role.SALES_USER, Role.SALES_MANAGER):
+        kinds |= {"prospect", "customer"}
+    if has_role(user, Role.AFTER_SALES_MANAGER):
+        kinds |= {"customer"}
+    if has_role(user, Role.ADMINISTRATOR, Role.PURCHASING_USER, Role.PURCHASING_MANAGER):
+        kinds |= {"supplier"}
+    return kinds
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PhoneFieldsMixin(models.Model):
+    """Each phone is kept as typed and, when it parses, in E.164 (indexed for caller matching)."""
+
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone_e164 = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    mobile = models.CharField(_("mobile"), max_length=40, blank=True)
+    mobile_e164 = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Partner(PhoneFieldsMixin, VersionedModel):
+    """A company Trato deals with: a prospect, a customer, a supplier, or customer and supplier at once."""
+
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    ref = models.CharField(_("ERP code"), max_length=40, blank=True, db_index=True)
+    is_prospect = models.BooleanField(_("prospect"), default=False, db_index=True)
+    is_customer = models.BooleanField(_("customer"), default=False, db_index=True)
+    is_supplier = models.BooleanField(_("supplier"), default=False, db_index=True)
+    tax_id = models.CharField(_("tax id (VAT/NIF)"), max_length=32, blank=True)
+    tax_id_normalized = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    email = models.EmailField(_("email"), blank=True)
+    invoice_email = models.EmailField(_("invoicing email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    street2 = models.CharField(_("street (2)"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("province / state"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="ES", help_text=_("ISO code, e.g. ES"))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="es")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="partners", verbose_name=_("tags"))
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="sales_partners",
+        verbose_name=_("salesperson"),
+    )
+    purchasing_responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="purchasing_partners",
+        verbose_name=_("purchasing responsible"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    is_archived = models.BooleanField(_("archived"), default=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_prospect=True) | Q(is_customer=True) | Q(is_supplier=True),
+                name="partner_has_a_kind",
+                violation_error_message=_("A partner is a prospect, a customer or a supplier."),
+            ),
+            models.CheckConstraint(
+                condition=~(Q(is_prospect=True) & Q(is_customer=True)),
+                name="partner_prospect_is_not_customer",
+                violation_error_message=_("A prospect is not yet a customer: choose one."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactQuerySet(AccessQuerySet):
+    """A contact is seen and changed by whoever sees and changes its company."""
+
+    def visible_to(self, user) -> "ContactQuerySet":
+        return self.filter(partner__in=Partner.objects.visible_to(user))
+
+    def editable_by(self, user) -> "ContactQuerySet":
+        return self.filter(partner__in=Partner.objects.editable_by(user))
+
+
+class Contact(PhoneFieldsMixin, VersionedModel):
+    partner = models.ForeignKey(Partner, models.CASCADE, related_name="contacts", verbose_name=_("company"))
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, db_index=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    vcard_uid = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    is_archived = models.BooleanField(_("archived"), default=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
