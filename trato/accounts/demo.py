@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from trato.accounts.models import User
+from trato.accounts.models import SalesTeam, User
 from trato.accounts.roles import Role
 
 DEMO_PASSWORD = "trato-demo"
@@ -17,17 +17,29 @@ DEMO_USERS = [
     ("calidad", "Sofía", "Ruiz", Role.QUALITY_MANAGER, "es"),
     ("admin", "Admin", "Trato", Role.ADMINISTRATOR, "en"),
 ]
+DEMO_TEAM = ("Equipo Norte", "jventas", ["ventas"])  # name, leader, members
+
+
+def _load_team() -> None:
+    name, leader, members = DEMO_TEAM
+    team, _created = SalesTeam.objects.get_or_create(name=name, defaults={"leader": User.objects.get(username=leader)})
+    team.members.add(*User.objects.filter(username__in=members))
 
 
 def load() -> None:
     for username, first, last, role, language in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.trato.local",
-                      "language": language},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@demo.trato.local",
+                "language": language,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
             user.save()
         user.groups.add(Group.objects.get_or_create(name=role)[0])
+    _load_team()

@@ -6,10 +6,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trato.accounts.roles import is_admin
+from trato.core.access import AccessQuerySet
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("Unknown time zone: %(value)s"), params={"value": value})
+
+
+def _is_active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
 
 
 class User(AbstractUser):
@@ -31,6 +38,16 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class SalesTeamQuerySet(AccessQuerySet):
+    """Every signed-in user may see the teams; only administrators change them (in the Django admin)."""
+
+    def visible_to(self, user) -> "SalesTeamQuerySet":
+        return self.all() if _is_active(user) else self.none()
+
+    def editable_by(self, user) -> "SalesTeamQuerySet":
+        return self.all() if is_admin(user) else self.none()
+
+
 class SalesTeam(models.Model):
     """A sales team: its leader may act on the partners of its members."""
 
@@ -42,6 +59,8 @@ class SalesTeam(models.Model):
         settings.AUTH_USER_MODEL, related_name="sales_teams", blank=True, verbose_name=_("members")
     )
 
+    objects = SalesTeamQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("sales team")
@@ -49,3 +68,44 @@ class SalesTeam(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApiTokenQuerySet(AccessQuerySet):
+    """A personal token is seen and revoked by its owner only."""
+
+    def visible_to(self, user) -> "ApiTokenQuerySet":
+        return self.filter(user=user) if _is_active(user) else self.none()
+
+    def editable_by(self, user) -> "ApiTokenQuerySet":
+        return self.visible_to(user)
+
+    def active(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only the SHA-256 of the secret is kept; the secret is shown once, at creation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

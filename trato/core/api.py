@@ -81,8 +81,13 @@ def _field_message(error: dict) -> str:
 
 
 def _field_name(loc) -> str:
-    # loc is e.g. ("body", "payload", "name") or ("query", "page_size"): keep the field path.
-    parts = [str(p) for p in loc if p not in {"body", "query", "path", "form", "payload", "filters"}]
+    # loc is ("body", <parameter>, "field", ...) for a JSON body, ("query", "page_size") for a query string:
+    # drop the source and, for a body, the parameter name, keeping the field path.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "form", "file"} and len(parts) > 2:
+        parts = parts[2:]
+    elif parts and parts[0] in {"body", "query", "path", "form", "header", "cookie", "file"}:
+        parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 

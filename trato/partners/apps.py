@@ -6,3 +6,14 @@ class PartnersConfig(AppConfig):
     name = "trato.partners"
     label = "partners"
     verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from trato.core import search
+        from trato.partners.models import Contact, Partner
+        from trato.partners.search import contact_provider, partner_provider
+        from trato.timeline import registry
+
+        registry.register(Partner)
+        registry.register(Contact)
+        search.register(partner_provider)
+        search.register(contact_provider)

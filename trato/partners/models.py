@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from trato.accounts.roles import Role, has_role, roles_of
@@ -10,6 +11,9 @@ from trato.core.concurrency import VersionedModel
 SEES_PROSPECTS = {Role.ADMINISTRATOR, Role.SALES_USER, Role.SALES_MANAGER}
 SEES_CUSTOMERS = SEES_PROSPECTS | {Role.AFTER_SALES_USER, Role.AFTER_SALES_MANAGER, Role.QUALITY_MANAGER}
 SEES_SUPPLIERS = {Role.ADMINISTRATOR, Role.PURCHASING_USER, Role.PURCHASING_MANAGER, Role.QUALITY_MANAGER}
+
+KINDS = ("prospect", "customer", "supplier")
+KIND_LABELS = {"prospect": _("Prospect"), "customer": _("Customer"), "supplier": _("Supplier")}
 
 
 def _kind_filter(roles: frozenset[str], prospects: set, customers: set, suppliers: set) -> Q:
@@ -84,6 +88,15 @@ class PhoneFieldsMixin(models.Model):
     class Meta:
         abstract = True
 
+    # A number that did not parse is kept as typed and flagged in the UI.
+    @property
+    def phone_unparseable(self) -> bool:
+        return bool(self.phone and not self.phone_e164)
+
+    @property
+    def mobile_unparseable(self) -> bool:
+        return bool(self.mobile and not self.mobile_e164)
+
 
 class Partner(PhoneFieldsMixin, VersionedModel):
     """A company Trato deals with: a prospect, a customer, a supplier, or customer and supplier at once."""
@@ -95,23 +108,35 @@ class Partner(PhoneFieldsMixin, VersionedModel):
     is_supplier = models.BooleanField(_("supplier"), default=False, db_index=True)
     tax_id = models.CharField(_("tax id (VAT/NIF)"), max_length=32, blank=True)
     tax_id_normalized = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
-    email = models.EmailField(_("email"), blank=True)
-    invoice_email = models.EmailField(_("invoicing email"), blank=True)
+    # The name without accents, case or legal suffix: duplicate detection prefilters on it.
+    name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    invoice_email = models.EmailField(_("invoicing email"), blank=True, db_index=True)
     website = models.URLField(_("website"), blank=True)
     street = models.CharField(_("street"), max_length=200, blank=True)
     street2 = models.CharField(_("street (2)"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True, db_index=True)
     state = models.CharField(_("province / state"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="ES", help_text=_("ISO code, e.g. ES"))
+    country = models.CharField(
+        _("country"), max_length=2, default="ES", db_index=True, help_text=_("ISO code, e.g. ES")
+    )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="es")
     tags = models.ManyToManyField(Tag, blank=True, related_name="partners", verbose_name=_("tags"))
     salesperson = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="sales_partners",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sales_partners",
         verbose_name=_("salesperson"),
     )
     purchasing_responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="purchasing_partners",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="purchasing_partners",
         verbose_name=_("purchasing responsible"),
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -141,6 +166,14 @@ class Partner(PhoneFieldsMixin, VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:detail", args=[self.pk])
+
+    @property
+    def kinds(self) -> list[str]:
+        """The partner's kinds in a fixed order: prospect, customer, supplier."""
+        return [kind for kind in KINDS if getattr(self, f"is_{kind}")]
 
 
 class ContactQuerySet(AccessQuerySet):
@@ -176,3 +209,6 @@ class Contact(PhoneFieldsMixin, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:contact_detail", args=[self.pk])

@@ -6,24 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_roles'),
+        ("accounts", "0002_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SalesTeam',
+            name="SalesTeam",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('leader', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_teams', to=settings.AUTH_USER_MODEL, verbose_name='leader')),
-                ('members', models.ManyToManyField(blank=True, related_name='sales_teams', to=settings.AUTH_USER_MODEL, verbose_name='members')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_teams",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="leader",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True, related_name="sales_teams", to=settings.AUTH_USER_MODEL, verbose_name="members"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sales team',
-                'verbose_name_plural': 'sales teams',
-                'ordering': ['name'],
+                "verbose_name": "sales team",
+                "verbose_name_plural": "sales teams",
+                "ordering": ["name"],
             },
         ),
     ]

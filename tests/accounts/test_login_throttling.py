@@ -1,0 +1,53 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+LOGIN = reverse("accounts:login")
+PASSWORD = "secret-pass-123"  # tests.factories.UserFactory
+
+
+@pytest.fixture
+def lucia(db):
+    return UserFactory(username="lucia")
+
+
+def log_in(client, password: str, address: str = "10.0.0.1"):
+    return client.post(LOGIN, {"username": "lucia", "password": password}, REMOTE_ADDR=address)
+
+
+def fail(client, times: int, address: str = "10.0.0.1") -> None:
+    for _ in range(times):
+        assert log_in(client, "wrong-password", address).status_code == 200  # the form again, with its error
+
+
+def test_a_correct_login_works(client, lucia):
+    response = log_in(client, PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(lucia.pk)
+
+
+def test_five_failures_lock_the_account_from_that_address(client, lucia):
+    fail(client, settings.AXES_FAILURE_LIMIT - 1)
+    locked = log_in(client, "wrong-password")
+    assert locked.status_code == 429
+    response = log_in(client, PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_holds_only_for_that_address(client, lucia):
+    fail(client, settings.AXES_FAILURE_LIMIT - 1)
+    assert log_in(client, "wrong-password").status_code == 429
+    assert log_in(client, PASSWORD).status_code == 429
+    assert log_in(client, PASSWORD, address="10.0.0.2").status_code == 302
+
+
+def test_a_success_before_the_limit_starts_the_count_again(client, lucia):
+    fail(client, settings.AXES_FAILURE_LIMIT - 1)
+    assert log_in(client, PASSWORD).status_code == 302
+    client.logout()
+    fail(client, settings.AXES_FAILURE_LIMIT - 1)
+    assert log_in(client, PASSWORD).status_code == 302

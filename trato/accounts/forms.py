@@ -1,0 +1,54 @@
+import zoneinfo
+from functools import cache
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from trato.accounts.models import ApiToken
+from trato.core.errors import DomainError
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [("", _("The browser's language")), *settings.LANGUAGES]
+
+
+class PreferencesForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices, required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices, help_text=_("Times are shown in this time zone.")
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=ApiToken._meta.get_field("name").max_length,
+        help_text=_("What the token is for, e.g. “ERP sync”."),
+    )
+
+
+class TratoPasswordResetForm(PasswordResetForm):
+    """Writes the reset mail in the account's language, whatever the language of the page it was asked from."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(context["user"].language or translation.get_language()):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a refused write inline: on its fields when it names them, else above the form."""
+    for field, messages in error.fields.items():
+        form.add_error(field if field in form.fields else None, list(messages))
+    if not error.fields:
+        form.add_error(None, str(error.message))

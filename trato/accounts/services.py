@@ -1,0 +1,82 @@
+"""Writes on accounts: API tokens and the user's own preferences."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trato.accounts.models import ApiToken, User
+from trato.accounts.tokens import PREFIX_LENGTH, hash_secret, new_secret
+from trato.core.errors import DomainError, NotAllowed
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+MAX_TOKEN_NAME = ApiToken._meta.get_field("name").max_length
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token and its raw secret. The secret is returned this once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("Give the token a name."), fields={"name": [_("This field is required.")]})
+    if len(name) > MAX_TOKEN_NAME:
+        raise DomainError(_("The name is too long."), fields={"name": [_("The name is too long.")]})
+    raw = new_secret()
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:PREFIX_LENGTH], secret_hash=hash_secret(raw))
+    return token, raw
+
+
+def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    """Revoke a token; revoking one already revoked changes nothing."""
+    if token.user_id != by.pk:
+        raise NotAllowed()
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_preferences_update(
+    *, user: User, by: User, first_name: str, last_name: str, email: str, language: str, time_zone: str
+) -> User:
+    """Save a user's names, email, language (empty: the browser's) and time zone. Users change only their own."""
+    if user.pk != by.pk:
+        raise NotAllowed()
+    _check_language(language)
+    _check_email(email.strip())
+    if time_zone not in zoneinfo.available_timezones():
+        raise DomainError(_("Choose a time zone from the list."), fields={"time_zone": [_("Unknown time zone.")]})
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.first_name, locked.last_name, locked.email = first_name.strip(), last_name.strip(), email.strip()
+        locked.language, locked.time_zone = language, time_zone
+        locked.save(update_fields=["first_name", "last_name", "email", "language", "time_zone"])
+    return locked
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language a user picked with the language switch."""
+    _check_language(language)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.language = language
+        locked.save(update_fields=["language"])
+    return locked
+
+
+def _check_email(email: str) -> None:
+    try:
+        if email:
+            validate_email(email)
+    except ValidationError as exc:
+        raise DomainError(_("Enter a valid email address."), fields={"email": exc.messages}) from exc
+
+
+def _check_language(language: str) -> None:
+    if language and language not in LANGUAGE_CODES:
+        raise DomainError(_("Choose a language from the list."), fields={"language": [_("Unknown language.")]})

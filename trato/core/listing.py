@@ -1,0 +1,103 @@
+"""List pages: search text, filters, sort and page read from the query string against allow-lists.
+
+All of a list's state lives in the URL, so a list can be bookmarked, shared, reloaded and exported as it is
+shown. A value that is not allowed is ignored (the list shows as if it were absent): never a 500.
+
+    LIST = ListSpec(sorts={"name": "name", "created": "created_at"}, default_sort="name",
+                    filters={"kind": {"customer", "supplier"}, "tag": ANY})
+    params = LIST.parse(request.GET)
+    queryset = LIST.sort(queryset, params)
+    page = paginate(queryset, params)
+    links = LIST.sort_links(request.GET, params)   # {"name": SortLink(url, active, descending), ...}
+"""
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
+from django.utils.http import urlencode
+
+ANY = None  # a filter that takes any non-empty text (e.g. a tag name); the view decides what it matches
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ListParams:
+    q: str
+    sort: str
+    page: str
+    filters: dict[str, str] = field(default_factory=dict)
+
+    def filter(self, name: str, default: str = "") -> str:
+        return self.filters.get(name, default)
+
+
+@dataclass(frozen=True)
+class SortLink:
+    url: str
+    active: bool
+    descending: bool
+
+
+# A filter's allowed values: ANY, a collection of strings, or a function that says whether a value is allowed.
+Allowed = Collection[str] | Callable[[str], bool] | None
+
+
+def _allowed(value: str, allowed: Allowed) -> bool:
+    if allowed is ANY:
+        return True
+    if callable(allowed):
+        return bool(allowed(value))
+    return value in allowed
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    sorts: Mapping[str, str]  # public key -> model field (or annotation) to order by
+    default_sort: str
+    filters: Mapping[str, Allowed] = field(default_factory=dict)
+    defaults: Mapping[str, str] = field(default_factory=dict)  # a filter's value when the URL has none
+
+    def parse(self, query: QueryDict) -> ListParams:
+        sort = query.get("sort", "")
+        if sort.removeprefix("-") not in self.sorts:
+            sort = self.default_sort
+        filters = dict(self.defaults)
+        for name, allowed in self.filters.items():
+            value = query.get(name, "").strip()[:MAX_QUERY_LENGTH]
+            if value and _allowed(value, allowed):
+                filters[name] = value
+        q = " ".join(query.get("q", "").split())[:MAX_QUERY_LENGTH]
+        return ListParams(q=q, sort=sort, page=query.get("page", "1"), filters=filters)
+
+    def sort(self, queryset, params: ListParams):
+        prefix = "-" if params.sort.startswith("-") else ""
+        return queryset.order_by(prefix + self.sorts[params.sort.removeprefix("-")], prefix + "pk")
+
+    def sort_links(self, query: QueryDict, params: ListParams) -> dict[str, SortLink]:
+        """For each sort key, the URL that sorts by it (ascending, or flipped when it is the current sort)."""
+        current = params.sort.removeprefix("-")
+        descending = params.sort.startswith("-")
+        links = {}
+        for key in self.sorts:
+            target = f"-{key}" if key == current and not descending else key
+            links[key] = SortLink(query_string(query, sort=target, page=None), key == current, descending)
+        return links
+
+
+def query_string(query: QueryDict, **changes) -> str:
+    """The query string with some parameters replaced; None or "" removes one."""
+    params = query.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = value
+    return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+def paginate(queryset, params: ListParams, per_page: int | None = None) -> Page:
+    """One COUNT and one SELECT; a page number out of range shows the nearest page."""
+    paginator = Paginator(queryset, per_page or settings.TRATO_LIST_PAGE_SIZE)
+    return paginator.get_page(params.page)

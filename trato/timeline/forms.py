@@ -1,0 +1,70 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trato.core.errors import DomainError
+from trato.timeline.models import Channel, Direction
+from trato.timeline.services import MAX_TEXT_LENGTH
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one <input type=file multiple>; each is checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("allow_empty_file", True)  # the service refuses empty files with the file's name
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else [data] if data else []
+        if not items and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+def _now_to_the_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note"), max_length=MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommunicationForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, initial=Direction.OUTBOUND)
+    occurred_at = forms.DateTimeField(
+        label=_("Date and time"),
+        initial=_now_to_the_minute,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None, required=False)
+    summary = forms.CharField(label=_("Summary"), max_length=MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, contacts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if contacts is None:
+            del self.fields["contact"]
+        else:
+            self.fields["contact"].queryset = contacts
+
+
+class AttachmentForm(forms.Form):
+    files = MultipleFileField(label=_("Files"))
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=MAX_TEXT_LENGTH)
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a refused write inline: on its fields when the form has them, above the form otherwise."""
+    placed = False
+    for field, messages in error.fields.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, str(message))
+        placed = True
+    if not placed:
+        form.add_error(None, str(error.message))

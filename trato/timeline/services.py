@@ -1,0 +1,198 @@
+"""Writing to a record's timeline. Shared by the pages, the API and other apps' services.
+
+Every function takes keyword arguments only, runs in one transaction, and first checks that ``by``
+may see the record (404 otherwise, so that its existence does not leak). Anyone who may see a record
+may add notes, communications and files to it.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trato.core.access import can_change, get_visible_or_404
+from trato.core.errors import DomainError, NotAllowed
+from trato.timeline import files as file_rules
+from trato.timeline import registry
+from trato.timeline.changes import changed_fields, state_label_source
+from trato.timeline.cleanup import delete_files_after_commit
+from trato.timeline.models import Attachment, Channel, Direction, Entry, EntryKind
+
+MAX_TEXT_LENGTH = 20_000
+MAX_FILES_PER_UPLOAD = 20
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks disagree a little
+
+
+def _ensure_visible(record, by) -> None:
+    registry.key_for(record)  # only registered models have timelines
+    get_visible_or_404(type(record), by, pk=record.pk)
+
+
+def _clean_text(text, field: str, *, required: bool) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise DomainError(_("Write something first."), code="required", fields={field: [_("This field is required.")]})
+    if len(text) > MAX_TEXT_LENGTH:
+        message = _("Keep it under %(limit)s characters.") % {"limit": MAX_TEXT_LENGTH}
+        raise DomainError(message, code="too_long", fields={field: [message]})
+    return text
+
+
+def _new_entry(record, by, kind: str, **fields) -> Entry:
+    return Entry.objects.create(
+        record_type=registry.key_for(record), record_id=record.pk, kind=kind, author=by, **fields
+    )
+
+
+def note_add(*, record, by, body: str) -> Entry:
+    body = _clean_text(body, "body", required=True)
+    with transaction.atomic():
+        _ensure_visible(record, by)
+        return _new_entry(record, by, EntryKind.NOTE, body=body)
+
+
+def contacts_offered(record):
+    """The contacts a communication on this record may name, or None when the record has none to offer."""
+    contacts = registry.registration_for(record).contacts
+    return contacts(record) if contacts else None
+
+
+def _check_contact(record, by, contact) -> None:
+    from trato.partners.models import Contact
+
+    offered = contacts_offered(record)
+    allowed = offered if offered is not None else Contact.objects.visible_to(by)
+    if not allowed.filter(pk=contact.pk).exists():
+        message = _("Choose one of this record's contacts.")
+        raise DomainError(message, code="invalid_contact", fields={"contact": [message]})
+
+
+def _check_communication(channel: str, direction: str, occurred_at) -> None:
+    errors = {}
+    if channel not in Channel.values:
+        errors["channel"] = [_("Choose a channel: email, phone, letter, visit or other.")]
+    if direction not in Direction.values:
+        errors["direction"] = [_("Choose whether it came in or went out.")]
+    if occurred_at is None or timezone.is_naive(occurred_at):
+        errors["occurred_at"] = [_("Enter the date and time it happened.")]
+    elif occurred_at > timezone.now() + FUTURE_TOLERANCE:
+        errors["occurred_at"] = [_("The date cannot be in the future.")]
+    if errors:
+        raise DomainError(_("Some fields are not valid."), code="invalid", fields=errors)
+
+
+def communication_log(*, record, by, channel, direction, occurred_at, summary, contact=None) -> Entry:
+    """An email, call, letter or visit, in or out, on the date it happened."""
+    _check_communication(channel, direction, occurred_at)
+    summary = _clean_text(summary, "summary", required=True)
+    with transaction.atomic():
+        _ensure_visible(record, by)
+        if contact is not None:
+            _check_contact(record, by, contact)
+        return _new_entry(
+            record,
+            by,
+            EntryKind.COMMUNICATION,
+            channel=channel,
+            direction=direction,
+            occurred_at=occurred_at,
+            body=summary,
+            contact=contact,
+            contact_name=str(contact) if contact else "",
+        )
+
+
+def changes_record(*, record, by, before: dict, after: dict) -> Entry | None:
+    """Record which tracked fields changed (old → new); None when nothing did."""
+    rows = changed_fields(type(record), before, after)
+    if not rows:
+        return None
+    with transaction.atomic():
+        _ensure_visible(record, by)
+        return _new_entry(record, by, EntryKind.CHANGE, data={"changes": rows})
+
+
+def state_change_record(*, record, by, old: str, new: str, reason: str = "") -> Entry:
+    """A move from one state to another, with both codes and labels and the reason given."""
+    reason = _clean_text(reason, "reason", required=False)
+    model = type(record)
+    data = {
+        "old": old or "",
+        "old_label": state_label_source(model, old) if old else "",
+        "new": new,
+        "new_label": state_label_source(model, new),
+    }
+    with transaction.atomic():
+        _ensure_visible(record, by)
+        return _new_entry(record, by, EntryKind.STATE, body=reason, data=data)
+
+
+def _inspect_all(uploads) -> list[file_rules.Inspected]:
+    if not uploads:
+        raise DomainError(_("Choose at least one file."), code="required", fields={"files": [_("Choose a file.")]})
+    if len(uploads) > MAX_FILES_PER_UPLOAD:
+        message = _("Upload at most %(count)s files at once.") % {"count": MAX_FILES_PER_UPLOAD}
+        raise DomainError(message, code="too_many_files", fields={"files": [message]})
+    inspected, problems = [], []
+    for upload in uploads:
+        try:
+            inspected.append(file_rules.inspect(upload, max_bytes=settings.TRATO_ATTACHMENT_MAX_BYTES))
+        except file_rules.UploadRefused as refused:
+            problems.append(str(refused))
+    if problems:
+        raise DomainError(" ".join(problems), code="invalid_file", fields={"files": problems})
+    return inspected
+
+
+def attachments_add(*, record, by, files: list, note: str = "") -> list[Attachment]:
+    """Store several files at once: all or none. Files are written first, then their rows; if the
+    rows cannot be written, the files are deleted again, so no row lacks its file and no file its row."""
+    uploads = list(files or [])
+    note = _clean_text(note, "note", required=False)
+    _ensure_visible(record, by)
+    inspected = _inspect_all(uploads)
+    stored: list[str] = []
+    try:
+        for upload in uploads:
+            stored.append(file_rules.store(upload))
+        with transaction.atomic():
+            entry = _new_entry(record, by, EntryKind.ATTACHMENT, body=note)
+            return [_attachment(entry, by, name, facts) for name, facts in zip(stored, inspected, strict=True)]
+    except BaseException:
+        file_rules.delete_stored(stored)
+        raise
+
+
+def _attachment(entry: Entry, by, stored_name: str, facts) -> Attachment:
+    return Attachment.objects.create(
+        entry=entry,
+        record_type=entry.record_type,
+        record_id=entry.record_id,
+        name=facts.name,
+        file=stored_name,
+        size=facts.size,
+        content_type=facts.content_type,
+        sha256=facts.sha256,
+        uploaded_by=by,
+    )
+
+
+def attachment_delete(*, attachment: Attachment, by) -> None:
+    """Remove a file: its uploader or whoever may change the record. The stored file goes after commit."""
+    with transaction.atomic():
+        attachment = get_visible_or_404(Attachment, by, pk=attachment.pk)
+        if attachment.uploaded_by_id != by.pk and not _may_change_record(attachment, by):
+            raise NotAllowed(_("Only the person who uploaded this file, or who may change the record, may delete it."))
+        entry = attachment.entry
+        name = attachment.file.name
+        attachment.delete()
+        if not entry.body and not entry.attachments.exists():
+            entry.delete()  # an upload entry with nothing left to show
+        delete_files_after_commit([name])
+
+
+def _may_change_record(attachment: Attachment, by) -> bool:
+    record = registry.model_for(attachment.record_type)(pk=attachment.record_id)
+    return can_change(by, record)
