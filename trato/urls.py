@@ -8,7 +8,6 @@ urlpatterns = [
     path("accounts/", include("trato.accounts.urls")),
     path("partners/", include("trato.partners.urls")),
     path("timeline/", include("trato.timeline.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

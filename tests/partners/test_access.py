@@ -47,10 +47,8 @@ def test_a_partner_outside_the_role_answers_404_on_page_and_api(persona, one_of_
 def test_only_roles_that_may_change_a_partner_get_its_edit_page(persona, one_of_each, client_for):
     client = client_for(persona)
     for kind, partner in one_of_each.items():
-        if persona.username in EDITS[kind]:
-            expected = 200
-        else:
-            expected = 403 if persona.username in SEES[kind] else 404
+        seen, edited = persona.username in SEES[kind], persona.username in EDITS[kind]
+        expected = 200 if edited else (403 if seen else 404)
         assert client.get(reverse("partners:edit", args=[partner.pk])).status_code == expected, kind
 
 

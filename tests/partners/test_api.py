@@ -40,8 +40,18 @@ def _error(response, status: int, code: str) -> dict:
 
 
 def test_create_read_update_archive_and_restore_a_partner(api, sales_user):
-    created = api.send("post", "", {"name": "Forjas Ibéricas", "kinds": ["customer"], "tax_id": "b-1234567-8",
-                                    "phone": "976 12 34 56", "tags": ["metal"], "salesperson": sales_user.username})  # fmt: skip
+    created = api.send(
+        "post",
+        "",
+        {
+            "name": "Forjas Ibéricas",
+            "kinds": ["customer"],
+            "tax_id": "b-1234567-8",
+            "phone": "976 12 34 56",
+            "tags": ["metal"],
+            "salesperson": sales_user.username,
+        },
+    )
     assert created.status_code == 201, created.content
     partner = created.json()
     assert partner["phone_e164"] == "+34976123456"
@@ -133,11 +143,19 @@ def test_unknown_fields_are_refused_not_ignored(api, customer):
 
 
 def test_invalid_values_come_back_as_field_errors(api):
-    body = _error(api.send("post", "", {"name": "X", "kinds": ["customer"], "email": "nope", "country": "ZZ",
-                                        "salesperson": "nobody"}), 422, "validation_error")  # fmt: skip
+    body = _error(
+        api.send(
+            "post", "", {"name": "X", "kinds": ["customer"], "email": "nope", "country": "ZZ", "salesperson": "nobody"}
+        ),
+        422,
+        "validation_error",
+    )
     assert "salesperson" in body["fields"]
-    body = _error(api.send("post", "", {"name": "X", "kinds": ["customer"], "email": "nope", "country": "ZZ"}), 422,
-                  "validation_error")  # fmt: skip
+    body = _error(
+        api.send("post", "", {"name": "X", "kinds": ["customer"], "email": "nope", "country": "ZZ"}),
+        422,
+        "validation_error",
+    )
     assert {"email", "country"} <= set(body["fields"])
     _error(api.send("post", "", {"name": "X", "kinds": ["prospect", "customer"]}), 422, "validation_error")
     assert not Partner.objects.exists()
@@ -161,12 +179,18 @@ def test_errors_come_in_the_callers_language(api, sales_user):
 
 
 def test_contacts_through_the_api(api, customer):
-    created = api.send("post", f"/{customer.pk}/contacts", {"first_name": "Ana", "last_name": "Gil",
-                                                            "email": "ANA@perez.es", "mobile": "600112233"})  # fmt: skip
+    created = api.send(
+        "post",
+        f"/{customer.pk}/contacts",
+        {"first_name": "Ana", "last_name": "Gil", "email": "ANA@perez.es", "mobile": "600112233"},
+    )
     assert created.status_code == 201, created.content
     contact = created.json()
-    assert (contact["email"], contact["mobile_e164"], contact["partner_id"]) == ("ana@perez.es", "+34600112233",
-                                                                                 customer.pk)  # fmt: skip
+    assert (contact["email"], contact["mobile_e164"], contact["partner_id"]) == (
+        "ana@perez.es",
+        "+34600112233",
+        customer.pk,
+    )
     pk = contact["id"]
     assert api.get(f"/{customer.pk}/contacts").json()["count"] == 1
     assert api.get(f"/contacts/{pk}").json()["last_name"] == "Gil"

@@ -158,9 +158,9 @@ def test_editing_a_partner(client_for, sales_user, customer):
     page = client.get(reverse("partners:edit", args=[customer.pk]))
     assert 'name="version" value="1"' in page.text
     response = client.post(
-        reverse("partners:edit", args=[customer.pk]), _form(name=customer.name, tax_id=customer.tax_id, city="Huesca",
-                                                            version=1)
-    )  # fmt: skip
+        reverse("partners:edit", args=[customer.pk]),
+        _form(name=customer.name, tax_id=customer.tax_id, city="Huesca", version=1),
+    )
     assert response.status_code == 302
     customer.refresh_from_db()
     assert (customer.city, customer.version) == ("Huesca", 2)

@@ -7,9 +7,18 @@ from trato.partners.phones import Phone, match_keys, normalise, phone_from_e164
 
 @pytest.mark.parametrize(
     "typed",
-    ["91 123 45 67", "911234567", "91.123.45.67", "91-123-45-67", "(91) 123 45 67", "+34 91 123 45 67",
-     "0034 91 123 45 67", "+34911234567", " 91 123 45 67 "],
-)  # fmt: skip
+    [
+        "91 123 45 67",
+        "911234567",
+        "91.123.45.67",
+        "91-123-45-67",
+        "(91) 123 45 67",
+        "+34 91 123 45 67",
+        "0034 91 123 45 67",
+        "+34911234567",
+        " 91 123 45 67 ",
+    ],
+)
 def test_a_spanish_landline_typed_any_usual_way_is_stored_as_one_e164(typed):
     phone = normalise(typed)
 

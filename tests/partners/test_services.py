@@ -17,9 +17,13 @@ def _create(by, **data):
 
 def test_creating_a_partner_normalises_what_users_type(sales_user):
     partner = _create(
-        sales_user, tax_id=" es-b12.345.678 ", email="Compras@Forjas.ES", phone="912 34 56 78",
-        mobile="+33 6 12 34 56 78", country="es",
-    )  # fmt: skip
+        sales_user,
+        tax_id=" es-b12.345.678 ",
+        email="Compras@Forjas.ES",
+        phone="912 34 56 78",
+        mobile="+33 6 12 34 56 78",
+        country="es",
+    )
     partner.refresh_from_db()
     assert partner.tax_id == "es-b12.345.678"
     assert partner.tax_id_normalized == "B12345678"
@@ -146,9 +150,11 @@ def test_archive_and_restore(sales_user):
 def test_changes_of_tracked_fields_go_to_the_timeline(sales_user, sales_manager):
     partner = _create(sales_user, city="Teruel", tags=["metal"])
     services.partner_update(
-        partner=partner, by=sales_user, data={"city": "Huesca", "salesperson": sales_manager, "tags": ["metal", "vip"]},
+        partner=partner,
+        by=sales_user,
+        data={"city": "Huesca", "salesperson": sales_manager, "tags": ["metal", "vip"]},
         version=1,
-    )  # fmt: skip
+    )
     entry = Entry.objects.filter(record_type="partners.partner", record_id=partner.pk).order_by("-pk").first()
     changes = {row["field"]: (row["old"], row["new"]) for row in entry.data["changes"]}
     assert changes["city"] == ("Teruel", "Huesca")
@@ -175,9 +181,10 @@ def test_unknown_fields_are_refused(sales_user):
 def test_contacts_are_changed_by_whoever_may_change_their_company(sales_user, after_sales_user):
     partner = _create(sales_user)
     contact = services.contact_create(
-        partner=partner, by=sales_user, data={"first_name": "Ana", "last_name": "Gil", "email": "Ana@Forjas.es",
-                                              "mobile": "600 11 22 33"},
-    )  # fmt: skip
+        partner=partner,
+        by=sales_user,
+        data={"first_name": "Ana", "last_name": "Gil", "email": "Ana@Forjas.es", "mobile": "600 11 22 33"},
+    )
     assert contact.email == "ana@forjas.es"
     assert contact.mobile_e164 == "+34600112233"
     assert contact.vcard_uid.startswith("urn:uuid:")

@@ -208,7 +208,7 @@ FULL_CARD = CardData(
         ("home", "914445566"),
         ("fax", "917654321"),
         ("other", "1234"),
-    ],  # fmt: skip
+    ],
     note="Primera línea\nSegunda: con ; y , y \\ barra",
     street="Calle Mayor 1, 2º",
     city="Madrid",

@@ -20,9 +20,13 @@ def _import(client, partner, content: bytes, name: str = "contacts.vcf"):
 
 def test_a_contact_downloads_as_a_vcard_3_with_a_stable_uid(client_for, sales_user, customer):
     contact = ContactFactory(
-        partner=customer, first_name="José", last_name="Núñez", email="jose@perez.es", mobile="600 11 22 33",
+        partner=customer,
+        first_name="José",
+        last_name="Núñez",
+        email="jose@perez.es",
+        mobile="600 11 22 33",
         job_title="Jefe de compras",
-    )  # fmt: skip
+    )
     response = client_for(sales_user).get(reverse("partners:contact_vcard", args=[contact.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/vcard; charset=utf-8"
@@ -102,7 +106,7 @@ def test_broken_cards_are_reported_and_the_good_ones_imported(client_for, sales_
     "content,name",
     [(b"", "empty.vcf"), (b"\x89PNG\r\n\x1a\n\x00\x00binary", "photo.vcf"), (b"hello, not a vcard", "notes.txt")],
 )
-def test_a_file_that_is_not_a_vcard_gets_a_clear_error_and_changes_nothing(client_for, sales_user, customer, content, name):
+def test_a_file_that_is_not_a_vcard_gets_a_clear_error(client_for, sales_user, customer, content, name):
     response = _import(client_for(sales_user), customer, content, name)
     assert response.status_code == 400
     assert response.context["form"].errors["file"]
