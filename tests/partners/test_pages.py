@@ -249,3 +249,10 @@ def test_a_user_who_may_only_see_a_company_cannot_add_contacts(client_for, after
     )
     assert response.status_code == 403
     assert not customer.contacts.exists()
+
+
+def test_the_tag_filter_offers_only_tags_of_partners_the_user_may_see(client_for, purchasing_user):
+    PartnerFactory(name="Cliente", tags=["solo-clientes"])
+    PartnerFactory(name="Proveedor", is_customer=False, is_supplier=True, tags=["acero"])
+    response = client_for(purchasing_user).get(LIST)
+    assert response.context["tag_choices"] == ["acero"]

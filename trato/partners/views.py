@@ -35,12 +35,14 @@ def _full_page(request) -> bool:
 # List and export
 
 
-def _filter_choices() -> dict:
+def _filter_choices(user) -> dict:
     salespeople = User.objects.filter(is_active=True, groups__name__in=list(SALES)).distinct().order_by("first_name")
     archived_labels = {"active": _("Active"), "archived": _("Archived"), "all": _("All")}
     return {
         "kind_choices": [(kind, KIND_LABELS[kind]) for kind in KINDS],
-        "tag_choices": list(Tag.objects.values_list("name", flat=True)),
+        "tag_choices": list(
+            Tag.objects.filter(partners__in=Partner.objects.visible_to(user)).distinct().values_list("name", flat=True)
+        ),
         "salesperson_choices": [(u.username, str(u)) for u in salespeople],
         "archived_choices": [(value, archived_labels[value]) for value in ARCHIVED_CHOICES],
     }
@@ -58,7 +60,7 @@ def partner_list(request):
         "export_formats": EXPORT_FORMATS,
     }
     if _full_page(request):
-        context.update(_filter_choices())
+        context.update(_filter_choices(request.user))
         return render(request, "partners/list.html", context)
     return render(request, "partners/list.html#table", context)
 
