@@ -1,3 +1,6 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
 from trato.accounts import demo
 from trato.accounts.models import SalesTeam, User
 
@@ -15,3 +18,10 @@ def test_every_demo_user_logs_in_with_the_demo_password(db):
     demo.load()
     for username, *_rest in demo.DEMO_USERS:
         assert User.objects.get(username=username).check_password(demo.DEMO_PASSWORD)
+
+
+def test_production_refuses_the_demo_users_and_their_public_password(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured):
+        demo.load()
+    assert not User.objects.exists()

@@ -13,6 +13,12 @@ def lucia(db):
     return UserFactory(username="lucia")
 
 
+@pytest.fixture(autouse=True)
+def browser_asks_for_english(client):
+    """Visitors have no account language: the page follows the browser (Spanish by default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def log_in(client, password: str, address: str = "10.0.0.1"):
     return client.post(LOGIN, {"username": "lucia", "password": password}, REMOTE_ADDR=address)
 

@@ -215,3 +215,28 @@ def test_the_timeline_endpoints_are_documented_in_the_schema(client, sales_user)
     assert "/api/v1/timeline/{key}/{pk}/entries" in paths
     assert "/api/v1/timeline/{key}/{pk}/attachments" in paths
     assert "/api/v1/timeline/attachments/{attachment_id}/download" in paths
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_listing_attachments_costs_the_same_queries_whatever_their_number(
+    client, customer, sales_user, count, django_assert_num_queries
+):
+    for n in range(count):
+        attachments_add(record=customer, by=sales_user, files=[upload(f"f{n}.png", PNG), upload(f"g{n}.pdf", PDF)])
+    headers = bearer(sales_user)
+    # token (and its last-used stamp), roles, visibility, count, attachments with their uploaders
+    with django_assert_num_queries(6):
+        response = client.get(f"{BASE}/{customer.pk}/attachments?page_size=100", headers=headers)
+    assert response.json()["count"] == 2 * count
+
+
+def test_attachments_uploaded_together_are_paged_without_overlap(client, customer, sales_user):
+    attachments_add(record=customer, by=sales_user, files=[upload("same.png", PNG) for _ in range(5)])
+    Attachment.objects.update(created_at=datetime(2025, 1, 1, tzinfo=UTC))
+    headers = bearer(sales_user)
+    seen = [
+        client.get(f"{BASE}/{customer.pk}/attachments?page={page}&page_size=2", headers=headers).json()["items"]
+        for page in (1, 2, 3)
+    ]
+    ids = [item["id"] for items in seen for item in items]
+    assert len(ids) == len(set(ids)) == 5

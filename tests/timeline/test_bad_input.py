@@ -92,7 +92,9 @@ def test_a_filename_that_is_not_utf8_is_refused_without_an_error_page(client_for
 
 def test_a_body_that_is_not_multipart_is_refused_without_an_error_page(client_for, customer, sales_user):
     client = client_for(sales_user)
-    response = client.generic("POST", page_url("attachments_add", customer), b"junk", content_type="multipart/form-data")
+    response = client.generic(
+        "POST", page_url("attachments_add", customer), b"junk", content_type="multipart/form-data"
+    )
     assert response.status_code == 400
     assert not Attachment.objects.exists()
 
@@ -112,7 +114,10 @@ def test_a_session_post_to_the_api_with_the_csrf_token_is_accepted(customer, sal
     browser.get(page_url("page", customer))  # sets the CSRF cookie, as the page does for htmx
     token = browser.cookies["csrftoken"].value
     response = browser.post(
-        f"{BASE}/{customer.pk}/notes", {"body": "genuine"}, content_type="application/json", headers={"X-CSRFToken": token}
+        f"{BASE}/{customer.pk}/notes",
+        {"body": "genuine"},
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
     )
     assert response.status_code == 201
     assert Entry.objects.get().body == "genuine"

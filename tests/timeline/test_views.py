@@ -38,8 +38,12 @@ def test_everyone_who_sees_a_customer_sees_its_timeline(client_for, customer, pe
 def test_who_cannot_see_a_customer_gets_404_on_its_timeline(client_for, customer, persona, author):
     note_add(record=customer, by=author, body="secret")
     client = client_for(persona)
+    call = {"channel": "phone", "direction": "inbound", "occurred_at": "2025-02-03T09:30", "summary": "s"}
     assert client.get(url("page", customer)).status_code == 404
-    assert client.post(url("note_add", customer), {"body": "hi"}).status_code == 404
+    assert client.get(url("page", customer) + "?page=2", **HTMX).status_code == 404
+    assert client.post(url("note_add", customer), {"body": "hi", "next": "/partners/"}).status_code == 404
+    assert client.post(url("note_add", customer), {"body": "hi"}, **HTMX).status_code == 404
+    assert client.post(url("communication_log", customer), call).status_code == 404
     assert client.post(url("attachments_add", customer), {"files": [upload("a.png", PNG)]}).status_code == 404
     assert Entry.objects.count() == 1
 

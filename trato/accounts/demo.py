@@ -1,6 +1,8 @@
 """Demo users, one per role. Development only: the password is public."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 
 from trato.accounts.models import SalesTeam, User
 from trato.accounts.roles import Role
@@ -27,6 +29,8 @@ def _load_team() -> None:
 
 
 def load() -> None:
+    if settings.PRODUCTION:  # the demo administrator's password is in the README
+        raise ImproperlyConfigured("Demo users are for development: production refuses them.")
     for username, first, last, role, language in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,

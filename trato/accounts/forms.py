@@ -1,4 +1,3 @@
-import zoneinfo
 from functools import cache
 
 from django import forms
@@ -7,13 +6,14 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from trato.accounts.models import ApiToken
+from trato.accounts.models import ApiToken, known_time_zones
+from trato.accounts.tasks import password_reset_mail_send
 from trato.core.errors import DomainError
 
 
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -39,11 +39,15 @@ class ApiTokenForm(forms.Form):
 
 
 class TratoPasswordResetForm(PasswordResetForm):
-    """Writes the reset mail in the account's language, whatever the language of the page it was asked from."""
+    """Queues the reset mail for the background worker (see accounts.tasks) instead of sending it here."""
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        with translation.override(context["user"].language or translation.get_language()):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        password_reset_mail_send.enqueue(
+            user_id=context["user"].pk,
+            domain=context["domain"],
+            protocol=context["protocol"],
+            language=translation.get_language(),
+        )
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:

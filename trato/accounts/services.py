@@ -1,7 +1,5 @@
 """Writes on accounts: API tokens and the user's own preferences."""
 
-import zoneinfo
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -9,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trato.accounts.models import ApiToken, User
+from trato.accounts.models import ApiToken, User, known_time_zones
 from trato.accounts.tokens import PREFIX_LENGTH, hash_secret, new_secret
 from trato.core.errors import DomainError, NotAllowed
 
@@ -49,7 +47,7 @@ def user_preferences_update(
         raise NotAllowed()
     _check_language(language)
     _check_email(email.strip())
-    if time_zone not in zoneinfo.available_timezones():
+    if time_zone not in known_time_zones():
         raise DomainError(_("Choose a time zone from the list."), fields={"time_zone": [_("Unknown time zone.")]})
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)

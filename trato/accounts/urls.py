@@ -8,9 +8,10 @@ from trato.accounts.forms import TratoPasswordResetForm
 app_name = "accounts"
 
 
-def _message(title, text, link_url, link_label) -> dict:
-    """Context for templates/accounts/message_page.html."""
-    return {"title": title, "text": text, "link_url": link_url, "link_label": link_label}
+def _message_page(view_class, *, title, text, link_to: str, link_label):
+    """One of Django's "done" pages shown as templates/accounts/message_page.html: a title, a text and a link."""
+    context = {"title": title, "text": text, "link_url": reverse_lazy(link_to), "link_label": link_label}
+    return view_class.as_view(template_name="accounts/message_page.html", extra_context=context)
 
 
 urlpatterns = [
@@ -32,14 +33,12 @@ urlpatterns = [
     ),
     path(
         "password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="accounts/message_page.html",
-            extra_context=_message(
-                _("Password changed"),
-                _("Your password is changed. Use the new one the next time you log in."),
-                reverse_lazy("accounts:profile"),
-                _("Back to my preferences"),
-            ),
+        _message_page(
+            auth_views.PasswordChangeDoneView,
+            title=_("Password changed"),
+            text=_("Your password is changed. Use the new one the next time you log in."),
+            link_to="accounts:profile",
+            link_label=_("Back to my preferences"),
         ),
         name="password_change_done",
     ),
@@ -47,9 +46,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/form_page.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            form_class=TratoPasswordResetForm,
+            form_class=TratoPasswordResetForm,  # the mail itself is written by accounts.tasks
             success_url=reverse_lazy("accounts:password_reset_done"),
             extra_context={
                 "title": _("Reset your password"),
@@ -63,17 +60,14 @@ urlpatterns = [
     ),
     path(
         "password/reset/done/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="accounts/message_page.html",
-            extra_context=_message(
-                _("Check your email"),
-                _(
-                    "If an account has that address, we have sent it a link to choose a new password. "
-                    "The link works once."
-                ),
-                reverse_lazy("accounts:login"),
-                _("Back to log in"),
+        _message_page(
+            auth_views.PasswordResetDoneView,
+            title=_("Check your email"),
+            text=_(
+                "If an account has that address, we have sent it a link to choose a new password. The link works once."
             ),
+            link_to="accounts:login",
+            link_label=_("Back to log in"),
         ),
         name="password_reset_done",
     ),
@@ -88,14 +82,12 @@ urlpatterns = [
     ),
     path(
         "password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="accounts/message_page.html",
-            extra_context=_message(
-                _("Password set"),
-                _("Your new password is set. You can log in with it now."),
-                reverse_lazy("accounts:login"),
-                _("Log in"),
-            ),
+        _message_page(
+            auth_views.PasswordResetCompleteView,
+            title=_("Password set"),
+            text=_("Your new password is set. You can log in with it now."),
+            link_to="accounts:login",
+            link_label=_("Log in"),
         ),
         name="password_reset_complete",
     ),

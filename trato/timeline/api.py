@@ -10,13 +10,11 @@ from uuid import UUID
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from trato.core.access import get_visible_or_404
 from trato.core.api import PageIn, paginate
-from trato.core.errors import DomainError
 from trato.timeline import registry, services
 from trato.timeline.models import Attachment, Channel, Direction, Entry, EntryKind
 from trato.timeline.views import attachment_response
@@ -150,15 +148,13 @@ def _aware(moment: datetime, user) -> datetime:
     return timezone.make_aware(moment, zone)
 
 
-def _contact(contact_id: int | None):
+def _contact(record, user, contact_id: int | None):
+    """The contact named by ``contact_id``, refused on that field unless the record's communications may name it."""
     if contact_id is None:
         return None
-    from trato.partners.models import Contact
-
-    contact = Contact.objects.filter(pk=contact_id).first()
+    contact = services.contacts_allowed(record, user).filter(pk=contact_id).first()
     if contact is None:
-        message = _("Choose one of this record's contacts.")
-        raise DomainError(message, code="invalid_contact", fields={"contact_id": [message]})
+        raise services.invalid_contact("contact_id")
     return contact
 
 
@@ -184,7 +180,7 @@ def log_communication(request, key: str, pk: int, payload: CommunicationIn):
         direction=payload.direction,
         occurred_at=_aware(payload.occurred_at, request.auth),
         summary=payload.summary,
-        contact=_contact(payload.contact_id),
+        contact=_contact(record, request.auth, payload.contact_id),
     )
     return Status(201, entry)
 

@@ -71,15 +71,16 @@ def _display(field, value) -> tuple[str, str]:
     return TEXT, str(value)
 
 
-def _label(model, name: str, field) -> str:
-    return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name.replace("_", " ")
+def _verbose_name(field) -> str | None:
+    """A concrete field's label (in the active language); None for unknown names and reverse relations."""
+    return getattr(field, "verbose_name", None)
 
 
 def changed_fields(model, before: dict, after: dict) -> list[dict]:
     """One row per field whose value differs, texts in the source language (translated when shown)."""
     rows = []
     with translation.override(None):
-        for name in list(dict.fromkeys([*before, *after])):
+        for name in dict.fromkeys([*before, *after]):
             field = model_field(model, name)
             old, new = before.get(name), after.get(name)
             if comparable(field, old) == comparable(field, new):
@@ -87,9 +88,8 @@ def changed_fields(model, before: dict, after: dict) -> list[dict]:
             old_type, old_text = _display(field, old)
             new_type, new_text = _display(field, new)
             kind = new_type if new_text else old_type
-            rows.append(
-                {"field": name, "label": _label(model, name, field), "type": kind, "old": old_text, "new": new_text}
-            )
+            label = str(_verbose_name(field) or name.replace("_", " "))
+            rows.append({"field": name, "label": label, "type": kind, "old": old_text, "new": new_text})
     return rows
 
 
@@ -117,7 +117,8 @@ def display_rows(entry) -> list[dict]:
     rows = []
     for change in entry.data.get("changes", []):
         field = model_field(registration.model, change.get("field", "")) if registration else None
-        label = field.verbose_name if field is not None and hasattr(field, "verbose_name") else gettext(change["label"])
+        # The field's current label; the stored one only for a field that no longer exists.
+        label = _verbose_name(field) or gettext(change.get("label", ""))
         kind = change.get("type", TEXT)
         rows.append(
             {

@@ -154,7 +154,8 @@ class AttachmentQuerySet(RecordRowsQuerySet):
         return self.visible_to(user).filter(Q(uploaded_by=user) | editable_records(user))
 
     def for_record(self, record) -> "AttachmentQuerySet":
-        return self.of_record(record).select_related("uploaded_by").order_by("-created_at", "name")
+        # pk last: files uploaded together can share a time and a name, and pages must not overlap.
+        return self.of_record(record).select_related("uploaded_by").order_by("-created_at", "name", "pk")
 
 
 class Attachment(models.Model):

@@ -1,18 +1,19 @@
 """Writing to a record's timeline. Shared by the pages, the API and other apps' services.
 
-Every function takes keyword arguments only, runs in one transaction, and first checks that ``by``
-may see the record (404 otherwise, so that its existence does not leak). Anyone who may see a record
-may add notes, communications and files to it.
+Every function takes keyword arguments only, runs in one transaction, locks the record's row and checks
+that ``by`` may see the record (404 otherwise, so that its existence does not leak). Anyone who may see a
+record may add notes, communications and files to it.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trato.core.access import can_change, get_visible_or_404
+from trato.core.access import get_visible_or_404
 from trato.core.errors import DomainError, NotAllowed
 from trato.timeline import files as file_rules
 from trato.timeline import registry
@@ -23,6 +24,8 @@ from trato.timeline.models import Attachment, Channel, Direction, Entry, EntryKi
 MAX_TEXT_LENGTH = 20_000
 MAX_FILES_PER_UPLOAD = 20
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks disagree a little
+# Older dates are typing mistakes; some (year 1 east of UTC) cannot even be stored.
+EARLIEST_OCCURRED_AT = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 def _ensure_visible(record, by) -> None:
@@ -30,10 +33,24 @@ def _ensure_visible(record, by) -> None:
     get_visible_or_404(type(record), by, pk=record.pk)
 
 
+def _lock_visible(record, by) -> None:
+    """Lock the record's row for the rest of the transaction, then check ``by`` may see it.
+
+    A deletion of the record running at the same time either waits for this write (and its clean-up then
+    removes what was written) or commits first (and this write is a 404): nothing outlives its record.
+    The lock is taken apart from the visibility check because visible_to may join or use DISTINCT,
+    which FOR UPDATE does not allow."""
+    list(type(record)._default_manager.select_for_update().filter(pk=record.pk).values_list("pk"))
+    _ensure_visible(record, by)
+
+
 def _clean_text(text, field: str, *, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
         raise DomainError(_("Write something first."), code="required", fields={field: [_("This field is required.")]})
+    if "\x00" in text:  # PostgreSQL cannot store it; forms refuse it with this same message
+        message = _("Null characters are not allowed.")
+        raise DomainError(message, code="invalid", fields={field: [message]})
     if len(text) > MAX_TEXT_LENGTH:
         message = _("Keep it under %(limit)s characters.") % {"limit": MAX_TEXT_LENGTH}
         raise DomainError(message, code="too_long", fields={field: [message]})
@@ -49,7 +66,7 @@ def _new_entry(record, by, kind: str, **fields) -> Entry:
 def note_add(*, record, by, body: str) -> Entry:
     body = _clean_text(body, "body", required=True)
     with transaction.atomic():
-        _ensure_visible(record, by)
+        _lock_visible(record, by)
         return _new_entry(record, by, EntryKind.NOTE, body=body)
 
 
@@ -59,14 +76,22 @@ def contacts_offered(record):
     return contacts(record) if contacts else None
 
 
-def _check_contact(record, by, contact) -> None:
+def contacts_allowed(record, by):
+    """The contacts a communication on this record may name: the record's own, or else any ``by`` may see."""
     from trato.partners.models import Contact
 
     offered = contacts_offered(record)
-    allowed = offered if offered is not None else Contact.objects.visible_to(by)
-    if not allowed.filter(pk=contact.pk).exists():
-        message = _("Choose one of this record's contacts.")
-        raise DomainError(message, code="invalid_contact", fields={"contact": [message]})
+    return offered if offered is not None else Contact.objects.visible_to(by)
+
+
+def invalid_contact(field: str = "contact") -> DomainError:
+    message = _("Choose one of this record's contacts.")
+    return DomainError(message, code="invalid_contact", fields={field: [message]})
+
+
+def _check_contact(record, by, contact) -> None:
+    if not contacts_allowed(record, by).filter(pk=contact.pk).exists():
+        raise invalid_contact()
 
 
 def _check_communication(channel: str, direction: str, occurred_at) -> None:
@@ -79,6 +104,8 @@ def _check_communication(channel: str, direction: str, occurred_at) -> None:
         errors["occurred_at"] = [_("Enter the date and time it happened.")]
     elif occurred_at > timezone.now() + FUTURE_TOLERANCE:
         errors["occurred_at"] = [_("The date cannot be in the future.")]
+    elif occurred_at < EARLIEST_OCCURRED_AT:
+        errors["occurred_at"] = [_("The date is too far in the past.")]
     if errors:
         raise DomainError(_("Some fields are not valid."), code="invalid", fields=errors)
 
@@ -88,7 +115,7 @@ def communication_log(*, record, by, channel, direction, occurred_at, summary, c
     _check_communication(channel, direction, occurred_at)
     summary = _clean_text(summary, "summary", required=True)
     with transaction.atomic():
-        _ensure_visible(record, by)
+        _lock_visible(record, by)
         if contact is not None:
             _check_contact(record, by, contact)
         return _new_entry(
@@ -110,7 +137,7 @@ def changes_record(*, record, by, before: dict, after: dict) -> Entry | None:
     if not rows:
         return None
     with transaction.atomic():
-        _ensure_visible(record, by)
+        _lock_visible(record, by)
         return _new_entry(record, by, EntryKind.CHANGE, data={"changes": rows})
 
 
@@ -125,7 +152,7 @@ def state_change_record(*, record, by, old: str, new: str, reason: str = "") -> 
         "new_label": state_label_source(model, new),
     }
     with transaction.atomic():
-        _ensure_visible(record, by)
+        _lock_visible(record, by)
         return _new_entry(record, by, EntryKind.STATE, body=reason, data=data)
 
 
@@ -148,16 +175,19 @@ def _inspect_all(uploads) -> list[file_rules.Inspected]:
 
 def attachments_add(*, record, by, files: list, note: str = "") -> list[Attachment]:
     """Store several files at once: all or none. Files are written first, then their rows; if the
-    rows cannot be written, the files are deleted again, so no row lacks its file and no file its row."""
+    rows cannot be written, the files are deleted again, so no row lacks its file and no file its row.
+
+    Call it outside any transaction of your own: a rollback of yours would keep the stored files."""
     uploads = list(files or [])
     note = _clean_text(note, "note", required=False)
-    _ensure_visible(record, by)
+    _ensure_visible(record, by)  # before storing anything
     inspected = _inspect_all(uploads)
     stored: list[str] = []
     try:
         for upload in uploads:
             stored.append(file_rules.store(upload))
         with transaction.atomic():
+            _lock_visible(record, by)  # again, under the lock: the record may have gone meanwhile
             entry = _new_entry(record, by, EntryKind.ATTACHMENT, body=note)
             return [_attachment(entry, by, name, facts) for name, facts in zip(stored, inspected, strict=True)]
     except BaseException:
@@ -182,17 +212,15 @@ def _attachment(entry: Entry, by, stored_name: str, facts) -> Attachment:
 def attachment_delete(*, attachment: Attachment, by) -> None:
     """Remove a file: its uploader or whoever may change the record. The stored file goes after commit."""
     with transaction.atomic():
+        # Lock the upload entry first: two people deleting its last files take turns, and the second
+        # one sees it empty and removes it.
+        entry = Entry.objects.select_for_update().filter(pk=attachment.entry_id).first()
         attachment = get_visible_or_404(Attachment, by, pk=attachment.pk)
-        if attachment.uploaded_by_id != by.pk and not _may_change_record(attachment, by):
+        if entry is None:
+            raise Http404
+        if not Attachment.objects.editable_by(by).filter(pk=attachment.pk).exists():
             raise NotAllowed(_("Only the person who uploaded this file, or who may change the record, may delete it."))
-        entry = attachment.entry
-        name = attachment.file.name
         attachment.delete()
         if not entry.body and not entry.attachments.exists():
             entry.delete()  # an upload entry with nothing left to show
-        delete_files_after_commit([name])
-
-
-def _may_change_record(attachment: Attachment, by) -> bool:
-    record = registry.model_for(attachment.record_type)(pk=attachment.record_id)
-    return can_change(by, record)
+        delete_files_after_commit([attachment.file.name])
