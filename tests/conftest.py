@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from trato.accounts.roles import Role
 from tests.factories import UserFactory
+from trato.accounts.roles import Role
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 

@@ -1,6 +1,7 @@
 """A Spanish-speaking salesperson records a new customer the way the issue describes it."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -65,4 +66,4 @@ def test_a_spanish_salesperson_creates_a_company_with_a_contact_a_note_and_a_fil
         link.click()
     download = download_info.value
     assert download.suggested_filename == "oferta.pdf"
-    assert open(download.path(), "rb").read() == PDF
+    assert Path(download.path()).read_bytes() == PDF

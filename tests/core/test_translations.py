@@ -19,7 +19,7 @@ def test_the_compiled_catalogue_matches_the_source_catalogue():
     source = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.pofile(str(LOCALE / "django.po"))}
     compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(LOCALE / "django.mo"))}
     compiled.pop((None, ""), None)  # the header
-    assert compiled == {key: value for key, value in source.items() if not key[1] == ""}
+    assert compiled == {key: value for key, value in source.items() if key[1] != ""}
 
 
 def test_the_main_sections_read_in_spanish():

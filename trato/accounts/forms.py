@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from trato.accounts.models import ApiToken, known_time_zones
 from trato.accounts.tasks import password_reset_mail_send
-from trato.core.errors import DomainError
 
 
 @cache
@@ -48,11 +47,3 @@ class TratoPasswordResetForm(PasswordResetForm):
             protocol=context["protocol"],
             language=translation.get_language(),
         )
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a refused write inline: on its fields when it names them, else above the form."""
-    for field, messages in error.fields.items():
-        form.add_error(field if field in form.fields else None, list(messages))
-    if not error.fields:
-        form.add_error(None, str(error.message))

@@ -9,7 +9,7 @@ from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from trato.accounts.forms import ApiTokenForm, PreferencesForm, add_domain_error
+from trato.accounts.forms import ApiTokenForm, PreferencesForm
 from trato.accounts.models import ApiToken, SalesTeam, User
 from trato.accounts.roles import Role, roles_of
 from trato.accounts.services import (
@@ -21,6 +21,7 @@ from trato.accounts.services import (
 )
 from trato.core.access import get_visible_or_404
 from trato.core.errors import DomainError
+from trato.core.forms import add_domain_error
 
 
 class TratoLoginView(auth_views.LoginView):

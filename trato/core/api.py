@@ -1,12 +1,15 @@
 """What every API endpoint shares: authentication, one error body, pagination and sorting."""
 
+import zoneinfo
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -25,10 +28,15 @@ def error_body(status: int, code: str, message, fields: dict | None = None) -> d
     return {"status": status, "code": code, "message": str(message), "fields": fields or {}}
 
 
-def _activate_user_language(request: HttpRequest, user) -> None:
-    if getattr(user, "language", ""):
+def _activate_user_preferences(request: HttpRequest, user) -> None:
+    """A token request never passed through UserPreferencesMiddleware with its user: do its work here."""
+    if user.language:
         translation.activate(user.language)
         request.LANGUAGE_CODE = user.language
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone.deactivate()
 
 
 class TokenAuth(HttpBearer):
@@ -40,7 +48,7 @@ class TokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
-            _activate_user_language(request, user)
+            _activate_user_preferences(request, user)
         return user
 
 
@@ -48,6 +56,14 @@ class SessionAuth(APIKeyCookie):
     """The browser's session; unsafe methods need the CSRF token as for any form."""
 
     param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        # Without a signed-in session there is nothing to protect from CSRF: let the request fail as
+        # unauthenticated (401) rather than with a CSRF error, e.g. for a script with a revoked token.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
@@ -58,14 +74,14 @@ class SessionAuth(APIKeyCookie):
 
 # Validation error types from pydantic, mapped to messages users can read in their language.
 _TYPE_MESSAGES = {
-    "missing": "This field is required.",
-    "string_too_long": "This value is too long.",
-    "string_too_short": "This value is too short.",
-    "greater_than_equal": "This value is too small.",
-    "less_than_equal": "This value is too large.",
-    "greater_than": "This value is too small.",
-    "less_than": "This value is too large.",
-    "extra_forbidden": "This field is not allowed.",
+    "missing": gettext_noop("This field is required."),
+    "string_too_long": gettext_noop("This value is too long."),
+    "string_too_short": gettext_noop("This value is too short."),
+    "greater_than_equal": gettext_noop("This value is too small."),
+    "less_than_equal": gettext_noop("This value is too large."),
+    "greater_than": gettext_noop("This value is too small."),
+    "less_than": gettext_noop("This value is too large."),
+    "extra_forbidden": gettext_noop("This field is not allowed."),
 }
 
 
@@ -75,8 +91,6 @@ def _field_message(error: dict) -> str:
         return _(_TYPE_MESSAGES[kind])
     if kind.endswith(("_parsing", "_type")) or kind.startswith(("date", "time", "int", "float", "bool")):
         return _("Enter a valid value.")
-    if kind == "value_error":
-        return str(error.get("msg", "")).removeprefix("Value error, ") or _("Enter a valid value.")
     return _("Enter a valid value.")
 
 
@@ -108,7 +122,20 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(DomainError)
     def on_domain(request, exc):
-        return respond(request, exc.status, exc.code, exc.message, {k: [str(m) for m in v] for k, v in exc.fields.items()})
+        fields = {name: [str(m) for m in messages] for name, messages in exc.fields.items()}
+        return respond(request, exc.status, exc.code, exc.message, fields)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request, exc):
+        return respond(request, 413, "too_large", _("The request is too large."))
+
+    @api.exception_handler(TooManyFilesSent)
+    def on_too_many_files(request, exc):
+        return respond(request, 400, "too_many_files", _("Too many files in one request."))
+
+    @api.exception_handler(TooManyFieldsSent)
+    def on_too_many_fields(request, exc):
+        return respond(request, 400, "too_many_fields", _("Too many fields in one request."))
 
     @api.exception_handler(DjangoValidationError)
     def on_django_validation(request, exc):
@@ -125,8 +152,12 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):
+        if isinstance(exc.__cause__, RequestDataTooBig):
+            return respond(request, 413, "too_large", _("The request is too large."))
         if exc.status_code == 400:
             return respond(request, 400, "bad_request", _("The request body is not valid JSON."))
+        if exc.status_code == 403:  # ninja's CSRF refusal for session-authenticated writes
+            return respond(request, 403, "csrf_failed", _("The CSRF token is missing or wrong: reload the page."))
         return respond(request, exc.status_code, "error", exc.message)
 
 

@@ -6,19 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trato.accounts.models import User
 from trato.accounts.roles import PURCHASING, SALES
-from trato.core.errors import DomainError
 from trato.partners.models import KIND_LABELS, KINDS, Contact, Partner, creatable_kinds
 
 MAX_VCF_BYTES = 2 * 1024 * 1024
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a refused write on the form: field errors next to their fields, the rest at the top."""
-    for name, messages in error.fields.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, str(error.message))
 
 
 def _users_with(roles) -> "forms.ModelChoiceField":

@@ -19,10 +19,11 @@ from trato.accounts.roles import SALES, has_role
 from trato.core.access import can_change, get_visible_or_404
 from trato.core.errors import DomainError
 from trato.core.export import EXPORT_FORMATS, content_disposition, export_response
+from trato.core.forms import add_domain_error
 from trato.core.listing import paginate
 from trato.partners import selectors, services
 from trato.partners.duplicates import likely_duplicates
-from trato.partners.forms import ContactForm, PartnerForm, VcardImportForm, VersionForm, add_domain_error
+from trato.partners.forms import ContactForm, PartnerForm, VcardImportForm, VersionForm
 from trato.partners.models import KIND_LABELS, KINDS, Contact, Partner, Tag, creatable_kinds
 from trato.partners.selectors import ARCHIVED_CHOICES, PARTNER_LIST
 from trato.partners.vcard_contacts import contact_vcf, contacts_import, contacts_vcf

@@ -2,7 +2,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trato.core.errors import DomainError
 from trato.timeline.models import Channel, Direction
 from trato.timeline.services import MAX_TEXT_LENGTH
 
@@ -56,15 +55,3 @@ class CommunicationForm(forms.Form):
 class AttachmentForm(forms.Form):
     files = MultipleFileField(label=_("Files"))
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=MAX_TEXT_LENGTH)
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a refused write inline: on its fields when the form has them, above the form otherwise."""
-    placed = False
-    for field, messages in error.fields.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, str(message))
-        placed = True
-    if not placed:
-        form.add_error(None, str(error.message))

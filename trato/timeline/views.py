@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trato.core.access import get_visible_or_404
 from trato.core.errors import DomainError
+from trato.core.forms import add_domain_error
 from trato.timeline import registry, services
-from trato.timeline.forms import AttachmentForm, CommunicationForm, NoteForm, add_domain_error
+from trato.timeline.forms import AttachmentForm, CommunicationForm, NoteForm
 from trato.timeline.models import Attachment
 from trato.timeline.panel import entries_context, panel_context, record_url
 

@@ -18,6 +18,6 @@ class Command(BaseCommand):
                 import_string(path)()
         from trato.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for username, _first, _last, role, language in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role:<20} ({language})")
