@@ -21,3 +21,7 @@ def search(request):
     groups = search_all(request.user, query)
     template = "core/search.html#results" if request.htmx else "core/search.html"
     return render(request, template, {"query": query, "groups": groups})
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

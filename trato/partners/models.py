@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trato.accounts.roles import Role, has_role, roles_of
 from trato.core.access import AccessQuerySet
@@ -196,7 +197,7 @@ class Contact(PhoneFieldsMixin, VersionedModel):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     vcard_uid = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
-    is_archived = models.BooleanField(_("archived"), default=False, db_index=True)
+    is_archived = models.BooleanField(pgettext_lazy("contact", "archived"), default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

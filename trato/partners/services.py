@@ -110,7 +110,7 @@ def _check_kinds(kinds: set[str], *, changed: set[str], by) -> None:
     refused = changed - creatable_kinds(by)
     if refused:
         labels = ", ".join(str(KIND_LABELS[k]) for k in KINDS if k in refused)
-        raise NotAllowed(_("Your role may not make a partner a %(kinds)s or undo it.") % {"kinds": labels},
+        raise NotAllowed(_("Your role may not add or remove these kinds: %(kinds)s.") % {"kinds": labels},
                          fields={"kinds": [_("Your role may not change this.")]})  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trato.accounts.models import User
@@ -38,7 +38,7 @@ def _full_page(request) -> bool:
 
 def _filter_choices(user) -> dict:
     salespeople = User.objects.filter(is_active=True, groups__name__in=list(SALES)).distinct().order_by("first_name")
-    archived_labels = {"active": _("Active"), "archived": _("Archived"), "all": _("All")}
+    archived_labels = {"active": _("Active"), "archived": pgettext("partners filter", "Archived"), "all": _("All")}
     return {
         "kind_choices": [(kind, KIND_LABELS[kind]) for kind in KINDS],
         "tag_choices": list(
