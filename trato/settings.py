@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "trato.accounts",
     "trato.partners",
     "trato.timeline",
+    "trato.jobs",
+    "trato.mail",
+    "trato.inbox",
 ]
 
 MIDDLEWARE = [
@@ -245,3 +248,41 @@ TRATO_ATTACHMENT_MAX_BYTES = env_int("TRATO_ATTACHMENT_MAX_MB", 25) * 1024 * 102
 TRATO_API_MAX_PAGE_SIZE = 100
 TRATO_LIST_PAGE_SIZE = 25
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- jobs ---
+from datetime import timedelta  # noqa: E402  (kept inside this block)
+
+# A task still running after this long whose worker has stopped beating is marked failed (lost with its worker).
+TRATO_JOB_STALE_AFTER = timedelta(seconds=env_int("TRATO_JOB_STALE_AFTER_SECONDS", 15 * 60))
+# Seconds between a worker's beats: heartbeat, periodic jobs, lost-task recovery.
+TRATO_JOB_BEAT_SECONDS = env_int("TRATO_JOB_BEAT_SECONDS", 5)
+# --- end jobs ---
+
+# --- mail (outbox) ---
+# SMTP goes through the two-phase backend (no message sent twice when a worker dies: see docs/mail-out.md).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "trato.mail.backends.TwoPhaseSMTPBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds; without one a silent server blocks a worker forever
+# Replies come back to "<alias>+<record token>@<domain>" (the gateway files them on the record).
+TRATO_MAIL_REPLY_ADDRESS = env_str("TRATO_MAIL_REPLY_ADDRESS", "trato@localhost")
+TRATO_MAIL_MESSAGE_ID_DOMAIN = env_str(
+    "TRATO_MAIL_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+)
+# A message claimed longer than this by a worker is taken back (the worker was killed). Keep it well above
+# EMAIL_TIMEOUT: a live worker finishes a message within a few timeouts.
+TRATO_MAIL_SENDING_LEASE_SECONDS = env_int("TRATO_MAIL_SENDING_LEASE_SECONDS", 600)
+TRATO_MAIL_RETRY_CAP_MINUTES = env_int("TRATO_MAIL_RETRY_CAP_MINUTES", 60)  # back-off 1, 2, 4 ... up to this
+TRATO_MAIL_GIVE_UP_HOURS = env_int("TRATO_MAIL_GIVE_UP_HOURS", 72)  # transient failures for longer: failed
+TRATO_MAIL_BATCH_SIZE = env_int("TRATO_MAIL_BATCH_SIZE", 100)
+TRATO_MAIL_MAX_BYTES = env_int("TRATO_MAIL_MAX_MB", 25) * 1024 * 1024  # all attachments of one message
+
+# --- inbox (incoming mail gateway) ---
+# Larger incoming messages wait in triage unparsed (TRATO_MAIL_MAX_BYTES above is the outbox's own limit).
+TRATO_INBOX_MAX_BYTES = env_int("TRATO_INBOX_MAX_MB", 40) * 1024 * 1024
+# Our own mail domains: alias matching only looks at recipients in them (empty: any domain), and a
+# Message-ID ending in one of them marks a message as automatic (it came from us).
+TRATO_MAIL_DOMAINS = env_list("TRATO_MAIL_DOMAINS")
+TRATO_INBOX_POLL_SECONDS = env_int("TRATO_INBOX_POLL_SECONDS", 60)
+# --- end inbox ---

@@ -10,4 +10,7 @@ urlpatterns = [
     path("timeline/", include("trato.timeline.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("jobs/", include("trato.jobs.urls")),
+    path("inbox/", include("trato.inbox.urls")),
+    path("mail/", include("trato.mail.urls")),
 ]

@@ -24,6 +24,7 @@ class EntryKind(models.TextChoices):
     CHANGE = "change", _("Field changes")
     STATE = "state", _("State change")
     ATTACHMENT = "attachment", _("Attachments")
+    EMAIL = "email", _("Email")
 
 
 class Channel(models.TextChoices):
@@ -44,6 +45,7 @@ KIND_ICONS = {
     EntryKind.CHANGE: "pencil-square",
     EntryKind.STATE: "signpost-split",
     EntryKind.ATTACHMENT: "paperclip",
+    EntryKind.EMAIL: "envelope",
 }
 CHANNEL_ICONS = {
     Channel.EMAIL: "envelope",

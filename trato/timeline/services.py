@@ -224,3 +224,52 @@ def attachment_delete(*, attachment: Attachment, by) -> None:
         if not entry.body and not entry.attachments.exists():
             entry.delete()  # an upload entry with nothing left to show
         delete_files_after_commit([attachment.file.name])
+
+
+EMAIL_DIRECTIONS = (Direction.INBOUND, Direction.OUTBOUND)
+MAX_SUBJECT_LENGTH = 998  # RFC 5322's limit for a header line
+
+
+def _split_quoted(body_text: str) -> tuple[str, str]:
+    """A reply's own text and the quoted history below it (folded when shown)."""
+    from email_reply_parser import EmailReplyParser
+
+    fresh = EmailReplyParser.parse_reply(body_text).strip()
+    if not fresh or fresh == body_text.strip():
+        return body_text, ""
+    rest = body_text.strip()[len(fresh) :].strip() if body_text.strip().startswith(fresh) else ""
+    return (fresh, rest) if rest else (body_text, "")
+
+
+def _message_reference(message) -> str:
+    return f"{message._meta.label_lower}:{message.pk}" if message is not None else ""
+
+
+def email_record(*, record, by, direction, subject, sender, recipients, body_text, message=None) -> Entry:
+    """An email that came in or went out, on the timeline of ``record``.
+
+    ``message`` (an OutboundMessage or InboundMessage) is kept as "app.model:pk" in the entry's data. An
+    outbound entry starts as "queued"; the outbox updates ``data["delivery"]`` as the message is sent or fails,
+    so the timeline shows the delivery state without a query per entry. Inbound text is split into the new part
+    (shown) and the quoted history (folded). ``by`` may be None for mail Trato sends or receives on its own."""
+    if direction not in EMAIL_DIRECTIONS:
+        raise DomainError(_("Choose whether it came in or went out."), code="invalid")
+    body = (body_text or "").replace("\x00", "")[:MAX_TEXT_LENGTH]
+    quoted = ""
+    if direction == Direction.INBOUND:
+        body, quoted = _split_quoted(body)
+    data = {
+        "subject": " ".join(str(subject or "").split())[:MAX_SUBJECT_LENGTH],
+        "sender": str(sender or ""),
+        "recipients": [str(address) for address in recipients or ()],
+        "message": _message_reference(message),
+        "quoted": quoted,
+    }
+    if direction == Direction.OUTBOUND:
+        data["delivery"] = {"state": "queued", "error": ""}
+    with transaction.atomic():
+        if by is None:
+            list(type(record)._default_manager.select_for_update().filter(pk=record.pk).values_list("pk"))
+        else:
+            _lock_visible(record, by)
+        return _new_entry(record, by, EntryKind.EMAIL, channel=Channel.EMAIL, direction=direction, body=body, data=data)

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run the development web server and a background worker together; Ctrl-C stops both."
+    help = "Run the development web server and a Trato worker (trato_worker) together; Ctrl-C stops both."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         manage = [sys.executable, "manage.py"]
-        worker = subprocess.Popen([*manage, "db_worker", "--interval", "1"])
+        worker = subprocess.Popen([*manage, "trato_worker", "--interval", "1", "--no-startup-delay"])
         web = subprocess.Popen([*manage, "runserver", f"{host}:{port}"])
         self.stdout.write(self.style.SUCCESS(f"Trato runs at http://{host}:{port}/ (Ctrl-C stops it)"))
         try:

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InboxConfig(AppConfig):
+    name = "trato.inbox"
+    label = "inbox"
+    verbose_name = _("Incoming mail")
+
+    def ready(self) -> None:
+        from trato.inbox.tasks import register_polling
+
+        register_polling()

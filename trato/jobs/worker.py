@@ -1,0 +1,78 @@
+"""The Trato worker: django-tasks-db's worker plus a beat thread.
+
+The beat, every few seconds: says this worker is alive (``WorkerHeartbeat``), enqueues the periodic jobs that are
+due (``periodic.enqueue_due``) and, about once a minute, fails tasks lost with a dead worker
+(``recovery.fail_lost_tasks``). It runs in its own thread with its own database connection so that it keeps beating
+while the main thread runs a long task: a busy worker is not mistaken for a dead one, and schedules stay on time.
+"""
+
+import logging
+import threading
+import time
+
+from django.db import close_old_connections, connection
+from django_tasks_db.management.commands.db_worker import Worker
+
+from trato.jobs import periodic, recovery
+
+logger = logging.getLogger(__name__)
+
+RECOVERY_EVERY_SECONDS = 60.0
+
+
+class Beat(threading.Thread):
+    def __init__(self, *, worker_id: str, interval: float):
+        super().__init__(name=f"trato-beat-{worker_id}", daemon=True)
+        self.worker_id = worker_id
+        self.interval = interval
+        self.stopping = threading.Event()
+        self._last_recovery = time.monotonic()  # the worker recovered once on start
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.wait(self.interval):
+                self.tick()
+        finally:
+            connection.close()
+
+    def tick(self) -> None:
+        close_old_connections()
+        recover = time.monotonic() - self._last_recovery >= RECOVERY_EVERY_SECONDS
+        if recover:
+            self._last_recovery = time.monotonic()
+        beat_once(self.worker_id, recover=recover)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=5)
+
+
+def beat_once(worker_id: str, *, recover: bool) -> None:
+    """One beat. A failure (e.g. the database briefly unavailable) is logged; the next beat tries again."""
+    try:
+        recovery.heartbeat(worker_id)
+        if recover:
+            lost = recovery.fail_lost_tasks()
+            if lost:
+                logger.warning("Marked %d task(s) lost with their worker as failed", lost)
+            recovery.forget_old_heartbeats()
+        enqueued = periodic.enqueue_due()
+        if enqueued:
+            logger.info("Enqueued %d periodic job(s)", enqueued)
+    except Exception:
+        logger.exception("Worker beat failed; trying again at the next beat")
+
+
+class TratoWorker(Worker):
+    def __init__(self, *, beat_interval: float, **options):
+        super().__init__(**options)
+        self.beat_interval = beat_interval
+
+    def run(self) -> None:
+        beat_once(self.worker_id, recover=True)  # tasks lost before this start show as failed at once
+        beat = Beat(worker_id=self.worker_id, interval=self.beat_interval)
+        beat.start()
+        try:
+            super().run()
+        finally:
+            beat.stop()

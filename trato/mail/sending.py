@@ -1,0 +1,250 @@
+"""Sending the outbox: claim a message, send it, record what the server said.
+
+Each step is its own short transaction (the worker runs outside any transaction), so a killed worker leaves at
+most one message "sending", and what it leaves tells recovery what to do:
+
+- claim:      queued → sending (a conditional UPDATE: one worker wins; others skip the message);
+- committing: just before the final "." of DATA (TwoPhaseSMTPBackend calls back): ``committing_at`` is set;
+- outcome:    sent; or queued again with back-off (temporary failure); or failed (permanent, server's answer).
+
+Recovery (``recover_stale``) looks at messages "sending" for longer than the lease: with ``committing_at`` they
+were delivered (mark sent); without it the server discarded the unfinished DATA (queue again). Every write is
+guarded by the claim token, so a worker that was only slow, not dead, finds its claim gone and drops the
+connection before the "." instead of sending a copy.
+
+One message per SMTP transaction; a batch reuses one connection.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from trato.mail.backends import DeliveryAbandoned, DeliveryUncertain
+from trato.mail.models import MessageState, OutboundMessage, RecipientKind, new_claim
+
+logger = logging.getLogger(__name__)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes after the 1st, 2nd, 3rd ... failed attempt, capped."""
+    minutes = min(2 ** max(attempts - 1, 0), settings.TRATO_MAIL_RETRY_CAP_MINUTES)
+    return timedelta(minutes=minutes)
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.TRATO_MAIL_SENDING_LEASE_SECONDS)
+
+
+def _set_delivery(message: OutboundMessage, state: str, error: str = "") -> None:
+    """Show the delivery state on the message's timeline entry (read there without extra queries)."""
+    from trato.timeline.models import Entry
+
+    if message.entry_id is None:
+        return
+    entry = Entry.objects.select_for_update().filter(pk=message.entry_id).first()
+    if entry is not None:
+        entry.data = {**entry.data, "delivery": {"state": state, "error": error[:500]}}
+        entry.save(update_fields=["data"])
+
+
+def _finish(message: OutboundMessage, claim: str, *, state: str, error: str = "", **fields) -> bool:
+    """Move a claimed message to its outcome; False when the claim was lost meanwhile."""
+    with transaction.atomic():
+        changed = OutboundMessage.objects.filter(pk=message.pk, claim=claim, state=MessageState.SENDING).update(
+            state=state, last_error=error, claim="", claimed_at=None, **fields
+        )
+        if changed:
+            _set_delivery(message, state, error)
+    return bool(changed)
+
+
+def claim_message(pk: int, now=None) -> tuple[OutboundMessage, str] | None:
+    """Take a due message for this attempt, or None when it is not due or another worker took it."""
+    now = now or timezone.now()
+    claim = new_claim()
+    with transaction.atomic():
+        taken = (
+            OutboundMessage.objects.due(now)
+            .filter(pk=pk)
+            .update(state=MessageState.SENDING, claim=claim, claimed_at=timezone.now(), attempts=F("attempts") + 1)
+        )
+    if not taken:
+        return None
+    message = OutboundMessage.objects.prefetch_related("recipients", "attachments").get(pk=pk)
+    return message, claim
+
+
+def mark_committing(message: OutboundMessage, claim: str) -> bool:
+    """Called by the backend before the final "." (own transaction). False: our claim is gone, do not send."""
+    with transaction.atomic():
+        return bool(
+            OutboundMessage.objects.filter(pk=message.pk, claim=claim, state=MessageState.SENDING).update(
+                committing_at=timezone.now()
+            )
+        )
+
+
+def build_email(message: OutboundMessage, connection=None) -> EmailMultiAlternatives:
+    recipients = list(message.recipients.all())
+    headers = {"Message-ID": message.message_id, "Content-Language": message.language}
+    if message.in_reply_to:
+        headers["In-Reply-To"] = message.in_reply_to
+    if message.references:
+        headers["References"] = message.references
+    if message.automatic:
+        headers["Auto-Submitted"] = "auto-generated"
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=message.from_address,
+        to=[_formatted(r) for r in recipients if r.kind == RecipientKind.TO],
+        cc=[_formatted(r) for r in recipients if r.kind == RecipientKind.CC],
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers=headers,
+        connection=connection,
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments.all():
+        email.attach(attachment.name, bytes(attachment.content), attachment.content_type)
+    return email
+
+
+def _formatted(recipient) -> str:
+    from trato.mail.addresses import Recipient
+
+    return Recipient(recipient.name, recipient.address).formatted()
+
+
+def _answer(error: BaseException) -> tuple[bool, str]:
+    """(transient?, the server's answer or the error) for a failed attempt."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _answer in error.recipients.values()]
+        return any(400 <= code < 500 for code in codes) or not codes, _refused_text(error.recipients)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500, f"{error.smtp_code} {_text(error.smtp_error)}"
+    if isinstance(error, OSError):  # refused or dropped connections, time-outs, name resolution
+        return True, str(error) or type(error).__name__
+    return False, f"{type(error).__name__}: {error}"
+
+
+def _text(answer) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+
+
+def _record_failure(message: OutboundMessage, claim: str, error: BaseException, now) -> str:
+    transient, answer = _answer(error)
+    gave_up = now - message.created_at > timedelta(hours=settings.TRATO_MAIL_GIVE_UP_HOURS)
+    logger.warning("Mail %s not sent (%s): %s", message.message_id, "will retry" if transient else "failed", answer)
+    if transient and not gave_up:
+        retry_at = now + backoff(message.attempts)
+        _finish(message, claim, state=MessageState.QUEUED, error=answer, committing_at=None, next_attempt_at=retry_at)
+        return UNREACHABLE if isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException) else RETRY
+    _finish(message, claim, state=MessageState.FAILED, error=answer, committing_at=None)
+    return FAILED
+
+
+SENT, SKIPPED, RETRY, UNREACHABLE, FAILED = "sent", "skipped", "retry", "unreachable", "failed"
+
+
+def _send_one(connection, pk: int, now) -> str:
+    claimed = claim_message(pk, now)
+    if claimed is None:
+        return SKIPPED
+    message, claim = claimed
+    try:
+        email = build_email(message, connection)
+        if getattr(connection, "two_phase", False):
+            email.before_final_dot = lambda: mark_committing(message, claim)
+        connection.open()
+        connection.send_messages([email])
+    except DeliveryAbandoned:
+        return SKIPPED
+    except DeliveryUncertain as uncertain:
+        # The "." went out and the connection broke: counted as delivered rather than risk a copy.
+        _finish(message, claim, state=MessageState.SENT, error=str(uncertain), sent_at=timezone.now())
+        return SENT
+    except Exception as error:
+        _drop_broken_connection(connection, error)
+        return _record_failure(message, claim, error, now or timezone.now())
+    refused = getattr(email, "refused_recipients", {}) or {}
+    _note_refused(message, refused)
+    _finish(message, claim, state=MessageState.SENT, sent_at=timezone.now(), error=_refused_text(refused))
+    return SENT
+
+
+def _bare(address: str) -> str:
+    return parseaddr(address)[1] or address
+
+
+def _refused_text(refused: dict) -> str:
+    return "; ".join(f"{_bare(address)}: {code} {_text(answer)}" for address, (code, answer) in refused.items())
+
+
+def _note_refused(message: OutboundMessage, refused: dict) -> None:
+    for address, (code, answer) in refused.items():
+        message.recipients.filter(address__iexact=_bare(address)).update(refused=f"{code} {_text(answer)}")
+
+
+def _drop_broken_connection(connection, error: BaseException) -> None:
+    """After anything but a clean refusal, start the next message on a fresh connection."""
+    if isinstance(error, smtplib.SMTPResponseException) and getattr(connection, "connection", None) is not None:
+        return
+    _close(connection)
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # a broken connection may fail to close; it is discarded all the same
+        if hasattr(connection, "connection"):
+            connection.connection = None
+
+
+def send_messages(pks, now=None) -> int:
+    """Send these messages (those still due), one SMTP transaction each, over one connection. Returns how many
+    were sent. Stops early when the server cannot be reached: the others stay queued for the next sweep."""
+    pks = list(pks)
+    if not pks:
+        return 0
+    connection = get_connection(fail_silently=False)
+    sent = 0
+    try:
+        for pk in pks:
+            outcome = _send_one(connection, pk, now)
+            sent += outcome == SENT
+            if outcome == UNREACHABLE:
+                break
+    finally:
+        _close(connection)
+    return sent
+
+
+def recover_stale(now=None) -> int:
+    """Take back messages held by workers that died: delivered if they were committing, else queued again."""
+    now = now or timezone.now()
+    recovered = 0
+    for message in OutboundMessage.objects.stale(now, _lease()).only("pk", "claim", "committing_at", "entry_id"):
+        if message.committing_at:
+            recovered += _finish(message, message.claim, state=MessageState.SENT, sent_at=message.committing_at)
+        else:
+            recovered += _finish(message, message.claim, state=MessageState.QUEUED, next_attempt_at=now)
+    if recovered:
+        logger.warning("Recovered %d message(s) left by a stopped worker", recovered)
+    return recovered
+
+
+def send_due(now=None, limit: int | None = None) -> int:
+    """Recover what stopped workers left, then send what is due, oldest first. Returns how many were sent."""
+    now = now or timezone.now()
+    recover_stale(now)
+    limit = limit or settings.TRATO_MAIL_BATCH_SIZE
+    pks = OutboundMessage.objects.due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+    return send_messages(list(pks), now)
