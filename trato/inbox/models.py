@@ -6,6 +6,7 @@ record yet, so no record's visibility can decide who reads it.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trato.accounts.roles import is_admin
 from trato.core.access import AccessQuerySet
@@ -104,7 +105,7 @@ class InboundMessage(VersionedModel):
     raw = models.FileField(_("raw message"), max_length=255)  # inbox/<yyyy>/<mm>/<uuid>.eml, default storage
     sender = models.CharField(_("from"), max_length=320, blank=True, db_index=True)
     sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
-    to = models.JSONField(_("to"), default=list, blank=True)
+    to = models.JSONField(pgettext_lazy("mail header", "to"), default=list, blank=True)
     cc = models.JSONField(_("cc"), default=list, blank=True)
     delivered_to = models.JSONField(_("delivered to"), default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=1000, blank=True)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from trato.accounts.roles import is_admin
@@ -52,7 +53,7 @@ def triage_list(request):
         (State.IGNORED, State.IGNORED.label),
         (State.FILED, State.FILED.label),
     ]
-    context = {"page": page, "params": params, "states": [*states, ("all", _("All"))]}
+    context = {"page": page, "params": params, "states": [*states, ("all", pgettext("messages", "All"))]}
     return render(request, "inbox/list.html", context)
 
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trato.core.access import AccessQuerySet
 
@@ -130,7 +131,12 @@ class OutboundAttachment(models.Model):
     size = models.PositiveBigIntegerField(_("size"))
     content = models.BinaryField()
     source = models.ForeignKey(
-        "timeline.Attachment", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("from")
+        "timeline.Attachment",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("attachment source", "from"),
     )
 
     class Meta:

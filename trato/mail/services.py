@@ -92,7 +92,7 @@ def _attachment_bytes(item, record) -> tuple[str, str, bytes, object]:
         except (OSError, SuspiciousFileOperation):
             raise _refuse("attachments", _("The file “%(name)s” is missing.") % {"name": item.name}) from None
     name, content, content_type = item
-    return header_text(name, 150) or "attachment", content_type, bytes(content), None
+    return header_text(name, 150) or _("attachment"), content_type, bytes(content), None
 
 
 def _attachments(items, record) -> list[tuple[str, str, bytes, object]]:
