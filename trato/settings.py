@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "trato.accounts",
     "trato.partners",
     "trato.timeline",
+    "trato.claims",
     "trato.jobs",
     "trato.mail",
     "trato.inbox",

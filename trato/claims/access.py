@@ -1,0 +1,83 @@
+"""Who sees and changes which claims: the seed's rules, in one place.
+
+- Customer claims: after-sales users and managers; sales users and managers see (read only) the claims of the
+  customers they are salesperson of (or whose salesperson is in a team they lead).
+- Supplier claims (supplier non-conformities): purchasing users and managers and the quality manager only.
+- Internal non-conformities: the quality manager and the people assigned (responsible or assignees).
+- Administrators: everything.
+"""
+
+from django.db.models import Q
+
+from trato.accounts.roles import AFTER_SALES, PURCHASING, SALES, Role, roles_of
+
+CUSTOMER, SUPPLIER, INTERNAL = "customer", "supplier", "internal"
+
+
+def _assigned(user) -> Q:
+    return Q(responsible=user) | Q(assignees=user)
+
+
+def _customers_of(user) -> Q:
+    return Q(partner__salesperson=user) | Q(partner__salesperson__sales_teams__leader=user)
+
+
+def visible_condition(user) -> Q:
+    roles = roles_of(user)
+    if Role.ADMINISTRATOR in roles:
+        return Q()
+    condition = Q(pk__in=[])
+    if roles & AFTER_SALES:
+        condition |= Q(kind=CUSTOMER)
+    elif roles & SALES:
+        condition |= Q(kind=CUSTOMER) & _customers_of(user)
+    if roles & PURCHASING or Role.QUALITY_MANAGER in roles:
+        condition |= Q(kind=SUPPLIER)
+    if Role.QUALITY_MANAGER in roles:
+        condition |= Q(kind=INTERNAL)
+    elif user.is_authenticated:
+        condition |= Q(kind=INTERNAL) & _assigned(user)
+    return condition
+
+
+def editable_condition(user) -> Q:
+    roles = roles_of(user)
+    if Role.ADMINISTRATOR in roles:
+        return Q()
+    condition = Q(pk__in=[])
+    if roles & AFTER_SALES:
+        condition |= Q(kind=CUSTOMER)
+    if roles & PURCHASING or Role.QUALITY_MANAGER in roles:
+        condition |= Q(kind=SUPPLIER)
+    if Role.QUALITY_MANAGER in roles:
+        condition |= Q(kind=INTERNAL)
+    elif user.is_authenticated:
+        condition |= Q(kind=INTERNAL) & _assigned(user)
+    return condition
+
+
+def creatable_kinds(user) -> set[str]:
+    roles = roles_of(user)
+    kinds = set()
+    if roles & {Role.ADMINISTRATOR} or roles & AFTER_SALES:
+        kinds.add(CUSTOMER)
+    if roles & {Role.ADMINISTRATOR, Role.QUALITY_MANAGER} or roles & PURCHASING:
+        kinds.add(SUPPLIER)
+    if roles & {Role.ADMINISTRATOR, Role.QUALITY_MANAGER}:
+        kinds.add(INTERNAL)
+    return kinds
+
+
+def configurable_kinds(user) -> set[str]:
+    """Whose categories this user may configure: each kind's managers."""
+    roles = roles_of(user)
+    if Role.ADMINISTRATOR in roles:
+        return {CUSTOMER, SUPPLIER, INTERNAL}
+    kinds = set()
+    if Role.AFTER_SALES_MANAGER in roles:
+        kinds.add(CUSTOMER)
+    if Role.PURCHASING_MANAGER in roles:
+        kinds.add(SUPPLIER)
+    if Role.QUALITY_MANAGER in roles:
+        kinds.add(INTERNAL)
+    return kinds
