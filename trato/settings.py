@@ -151,6 +151,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every process start
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
@@ -166,6 +167,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules/bootstrap-icons/font"),
+    ("vendor/chartjs", BASE_DIR / "node_modules/chart.js/dist"),
 ]
 MEDIA_ROOT = VAR_DIR / "media"  # never served directly: downloads go through a permission check
 
@@ -287,3 +289,6 @@ TRATO_INBOX_MAX_BYTES = env_int("TRATO_INBOX_MAX_MB", 40) * 1024 * 1024
 TRATO_MAIL_DOMAINS = env_list("TRATO_MAIL_DOMAINS")
 TRATO_INBOX_POLL_SECONDS = env_int("TRATO_INBOX_POLL_SECONDS", 60)
 # --- end inbox ---
+
+# --- claims ---
+TRATO_CLAIM_REMINDER_DAYS = env_int("TRATO_CLAIM_REMINDER_DAYS", 2)

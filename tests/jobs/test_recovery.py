@@ -65,3 +65,17 @@ def test_heartbeats_of_workers_gone_for_a_week_are_forgotten():
     recovery.heartbeat("new")
     recovery.forget_old_heartbeats()
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["new"]
+
+
+def test_a_beat_that_cannot_reset_its_connection_is_logged_and_the_worker_keeps_beating(monkeypatch, caplog):
+    from trato.jobs import worker
+
+    def broken():
+        raise RuntimeError("connection reset failed")
+
+    monkeypatch.setattr(worker, "close_old_connections", broken)
+    beat = worker.Beat(worker_id="busy-worker", interval=60)
+
+    beat.tick()  # must not raise: a dead beat thread would let the busy worker's long task be taken for lost
+
+    assert "Worker beat failed" in caplog.text

@@ -2,7 +2,29 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def claim_contacts(claim):
+    """The contacts a communication on a claim may name: its customer's or supplier's."""
+    from trato.partners.models import Contact
+
+    if claim.partner_id is None:
+        return Contact.objects.none()
+    return Contact.objects.filter(partner_id=claim.partner_id, is_archived=False)
+
+
 class ClaimsConfig(AppConfig):
     name = "trato.claims"
     label = "claims"
     verbose_name = _("Claims")
+
+    def ready(self) -> None:
+        from trato.claims import inbox_handler
+        from trato.claims.models import Claim
+        from trato.claims.search import claim_provider
+        from trato.claims.tasks import register_reminders
+        from trato.core import search
+        from trato.timeline import registry
+
+        registry.register(Claim, contacts=claim_contacts, state_field="state")
+        search.register(claim_provider)
+        register_reminders()
+        inbox_handler.register()  # the claims mail alias (issue 4's "extras")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -149,6 +150,9 @@ class Claim(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:detail", args=[self.pk])
 
     @property
     def is_overdue(self) -> bool:

@@ -131,7 +131,10 @@ class InboundMessage(VersionedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("incoming message")
         verbose_name_plural = _("incoming messages")
-        indexes = [models.Index(fields=["state", "-created_at"], name="inbox_message_state_created")]
+        indexes = [
+            models.Index(fields=["state", "-created_at"], name="inbox_message_state_created"),
+            models.Index(fields=["record_type", "record_id"], name="inbox_message_record"),  # a record's mail
+        ]
 
     def __str__(self) -> str:
         return self.subject or self.message_id

@@ -18,6 +18,7 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 
 from trato.inbox.sanitise import html_to_text, sanitise_html
+from trato.timeline.files import clean_name
 
 MAX_HEADER_BYTES = 256 * 1024  # enough for any honest header block; read before the size limit applies
 CALENDAR_TYPES = {"text/calendar", "application/ics"}
@@ -114,6 +115,10 @@ def _message_ids(value: str) -> list[str]:
     return re.findall(r"<[^<>\s]+>", value or "")
 
 
+def _thread_ids(value: str) -> list[str]:
+    return [_clean_message_id(found) for found in _message_ids(value)]
+
+
 def header_message_id(raw: bytes) -> str:
     """The Message-ID from the header block only (cheap, for oversized mail too); "" when absent."""
     head = raw[:MAX_HEADER_BYTES]
@@ -124,9 +129,16 @@ def header_message_id(raw: bytes) -> str:
 
 
 def _clean_message_id(value: str) -> str:
+    """One canonical form per Message-ID, so that a second delivery is recognised: angle brackets added when
+    a sender left them out, spaces dropped, and the part after the @ (a domain, case-insensitive) lower-cased.
+    The part before the @ keeps its case: generators use base64 there, where case matters."""
     found = _message_ids(value)
-    cleaned = found[0] if found else " ".join(value.split())
-    return cleaned[:500]
+    cleaned = found[0] if found else "".join(value.split()).strip("<>")
+    if not cleaned:
+        return ""
+    local, at, domain = cleaned.strip("<>").rpartition("@")
+    canonical = f"<{local}{at}{domain.lower()}>" if at else f"<{domain}>"
+    return canonical[:500]
 
 
 def _raw_headers(message: Message) -> list[tuple[str, str]]:
@@ -192,8 +204,9 @@ def _clean_text(text: str) -> str:
 
 
 def _filename(part: Message) -> str:
+    """The part's file name (RFC 2231 decoded by the email package), never a path nor control characters."""
     name = _safe(part.get_filename, None)
-    return str(name) if name else ""
+    return clean_name(name) if name else ""
 
 
 def _calendar_method(part: Message, body: bytes) -> str:
@@ -281,8 +294,8 @@ def _read_headers(message: Message, parsed: ParsedMail, raw: bytes) -> None:
     parsed.delivered_to = _addresses(message, "Delivered-To", problems) + _addresses(message, "X-Original-To", problems)
     parsed.subject = _header_text(message, "Subject", problems)[:998]
     parsed.date = _date(message, problems)
-    parsed.in_reply_to = _message_ids(_header_text(message, "In-Reply-To", problems))
-    parsed.references = _message_ids(_header_text(message, "References", problems))
+    parsed.in_reply_to = _thread_ids(_header_text(message, "In-Reply-To", problems))
+    parsed.references = _thread_ids(_header_text(message, "References", problems))
 
 
 def _read_structure(message: Message, parsed: ParsedMail, raw: bytes) -> None:

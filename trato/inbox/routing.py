@@ -45,10 +45,6 @@ def _mail_threading():
     return threading
 
 
-def _bracket_variants(ids) -> list[str]:
-    return list({variant for value in ids for variant in (value, value.strip("<>"), f"<{value.strip('<>')}>")})
-
-
 def record_for(key: str, pk) -> object | None:
     registration = registry.registration_by_key(key or "")
     if registration is None or pk is None:
@@ -58,15 +54,15 @@ def record_for(key: str, pk) -> object | None:
 
 def is_our_own_message(parsed: ParsedMail) -> bool:
     outbound = _outbound_model()
-    return bool(outbound) and outbound.objects.filter(message_id__in=_bracket_variants([parsed.message_id])).exists()
+    return bool(outbound) and outbound.objects.filter(message_id=parsed.message_id).exists()
 
 
 def by_thread(parsed: ParsedMail) -> Route | None:
     outbound = _outbound_model()
-    ids = parsed.in_reply_to + parsed.references
+    ids = parsed.in_reply_to + parsed.references  # canonical, as Trato writes them (parsing._clean_message_id)
     if outbound is None or not ids:
         return None
-    sent = outbound.objects.filter(message_id__in=_bracket_variants(ids), record_id__isnull=False)
+    sent = outbound.objects.filter(message_id__in=ids, record_id__isnull=False)
     for record_type, record_id in sent.exclude(record_type="").values_list("record_type", "record_id"):
         if (record := record_for(record_type, record_id)) is not None:
             return Route(record=record, handler="thread")
@@ -109,16 +105,20 @@ def _run_handler(name: str, handler, parsed: ParsedMail, inbound) -> Route:
     return Route(record=record, handler=name)
 
 
+def _by_kind(kind: str, handler, parsed: ParsedMail, inbound) -> Route:
+    """A message only the ``kind`` handler understands: its record, or triage while it is missing or declines."""
+    if handler is None:
+        return Route(handler=kind, problem=Problem(f"{kind}_pending"))
+    route = _run_handler(kind, handler, parsed, inbound)
+    if route.record is None and route.problem is None:
+        return Route(handler=kind, problem=Problem(f"{kind}_declined"))
+    return route
+
+
 def by_calendar(parsed: ParsedMail, inbound) -> Route | None:
     if not parsed.is_calendar_reply:
         return None
-    handler = handlers.calendar_handler()
-    if handler is None:
-        return Route(handler="calendar", problem=Problem("calendar_pending"))
-    route = _run_handler("calendar", handler, parsed, inbound)
-    if route.record is None and route.problem is None:
-        return Route(handler="calendar", problem=Problem("calendar_declined"))
-    return route
+    return _by_kind("calendar", handlers.calendar_handler(), parsed, inbound)
 
 
 def is_voicemail(parsed: ParsedMail) -> bool:
@@ -128,13 +128,7 @@ def is_voicemail(parsed: ParsedMail) -> bool:
 def by_voicemail(parsed: ParsedMail, inbound) -> Route | None:
     if not is_voicemail(parsed):
         return None
-    handler = handlers.voicemail_handler()
-    if handler is None:
-        return Route(handler="voicemail", problem=Problem("voicemail_pending"))
-    route = _run_handler("voicemail", handler, parsed, inbound)
-    if route.record is None and route.problem is None:
-        return Route(handler="voicemail", problem=Problem("voicemail_declined"))
-    return route
+    return _by_kind("voicemail", handlers.voicemail_handler(), parsed, inbound)
 
 
 def _alias_domains() -> set[str]:

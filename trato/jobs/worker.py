@@ -36,7 +36,6 @@ class Beat(threading.Thread):
             connection.close()
 
     def tick(self) -> None:
-        close_old_connections()
         recover = time.monotonic() - self._last_recovery >= RECOVERY_EVERY_SECONDS
         if recover:
             self._last_recovery = time.monotonic()
@@ -48,8 +47,10 @@ class Beat(threading.Thread):
 
 
 def beat_once(worker_id: str, *, recover: bool) -> None:
-    """One beat. A failure (e.g. the database briefly unavailable) is logged; the next beat tries again."""
+    """One beat. A failure (e.g. the database briefly unavailable) is logged; the next beat tries again.
+    Nothing may escape: a dead beat thread would let other workers take this busy worker's task for lost."""
     try:
+        close_old_connections()
         recovery.heartbeat(worker_id)
         if recover:
             lost = recovery.fail_lost_tasks()

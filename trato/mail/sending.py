@@ -139,9 +139,13 @@ def _text(answer) -> str:
     return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
 
 
+def _gave_up(message: OutboundMessage, now) -> bool:
+    return now - message.created_at > timedelta(hours=settings.TRATO_MAIL_GIVE_UP_HOURS)
+
+
 def _record_failure(message: OutboundMessage, claim: str, error: BaseException, now) -> str:
     transient, answer = _answer(error)
-    gave_up = now - message.created_at > timedelta(hours=settings.TRATO_MAIL_GIVE_UP_HOURS)
+    gave_up = _gave_up(message, now)
     logger.warning("Mail %s not sent (%s): %s", message.message_id, "will retry" if transient else "failed", answer)
     if transient and not gave_up:
         retry_at = now + backoff(message.attempts)
@@ -152,6 +156,8 @@ def _record_failure(message: OutboundMessage, claim: str, error: BaseException, 
 
 
 SENT, SKIPPED, RETRY, UNREACHABLE, FAILED = "sent", "skipped", "retry", "unreachable", "failed"
+# Kept like a server's answer (not translated): the worker sending it stopped again and again until the give-up time.
+WORKER_STOPPED = "Not sent: the worker stopped while sending it, until Trato gave up."
 
 
 def _send_one(connection, pk: int, now) -> str:
@@ -231,9 +237,13 @@ def recover_stale(now=None) -> int:
     """Take back messages held by workers that died: delivered if they were committing, else queued again."""
     now = now or timezone.now()
     recovered = 0
-    for message in OutboundMessage.objects.stale(now, _lease()).only("pk", "claim", "committing_at", "entry_id"):
+    stale = OutboundMessage.objects.stale(now, _lease()).only("pk", "claim", "committing_at", "entry_id", "created_at")
+    for message in stale:
         if message.committing_at:
             recovered += _finish(message, message.claim, state=MessageState.SENT, sent_at=message.committing_at)
+        elif _gave_up(message, now):
+            # A message that kills its worker every time must not be retried forever.
+            recovered += _finish(message, message.claim, state=MessageState.FAILED, error=WORKER_STOPPED)
         else:
             recovered += _finish(message, message.claim, state=MessageState.QUEUED, next_attempt_at=now)
     if recovered:

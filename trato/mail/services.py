@@ -29,7 +29,8 @@ MAX_RECIPIENTS = 50
 
 
 def new_message_id() -> str:
-    return f"<{uuid.uuid4().hex}@{settings.TRATO_MAIL_MESSAGE_ID_DOMAIN}>"
+    # Lower case, as the gateway stores the Message-IDs it reads: replies must match what was sent.
+    return f"<{uuid.uuid4().hex}@{settings.TRATO_MAIL_MESSAGE_ID_DOMAIN.lower()}>"
 
 
 def _refuse(field: str, message: str, code: str = "invalid") -> DomainError:

@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 DEMO_LOADERS = [
     "trato.accounts.demo.load",
     "trato.partners.demo.load",
+    "trato.claims.demo.load",
 ]
 
 

@@ -1,0 +1,303 @@
+"""Forms for claims and what they carry. They validate what users type; the services decide and save."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trato.accounts.models import SalesTeam, User
+from trato.claims import access
+from trato.claims.models import (
+    Action,
+    Category,
+    Cause,
+    Claim,
+    Kind,
+    OriginDocument,
+    OriginLine,
+    OriginType,
+    Repair,
+    Resolution,
+)
+from trato.partners.models import Contact, Partner
+
+PARTNER_OF_KIND = {
+    Kind.CUSTOMER: Q(is_customer=True) | Q(is_prospect=True),
+    Kind.SUPPLIER: Q(is_supplier=True),
+    Kind.INTERNAL: Q(),
+}
+# The kind of claim a document's number points to: what we received comes from a supplier, what we sent to a customer.
+QUICK_DOC_KINDS = {
+    OriginType.GOODS_RECEIPT: Kind.SUPPLIER,
+    OriginType.RECEIPT_RETURN: Kind.SUPPLIER,
+    OriginType.DELIVERY: Kind.CUSTOMER,
+    OriginType.DELIVERY_RETURN: Kind.CUSTOMER,
+    OriginType.INVOICE: Kind.CUSTOMER,
+}
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def kind_choices(user) -> list[tuple[str, str]]:
+    allowed = access.creatable_kinds(user)
+    return [(value, label) for value, label in Kind.choices if value in allowed]
+
+
+def partners_for(user, kinds) -> "Partner.objects":
+    condition = Q(pk__in=[])
+    for kind in kinds:
+        condition |= PARTNER_OF_KIND[kind]
+    return Partner.objects.visible_to(user).filter(condition, is_archived=False).order_by("name")
+
+
+def kind_for_partner(user, partner: Partner | None) -> str | None:
+    """The claim kind a partner's "New claim" button means: the first the partner fits and the user may create."""
+    if partner is None:
+        return None
+    allowed = access.creatable_kinds(user)
+    if Kind.CUSTOMER in allowed and (partner.is_customer or partner.is_prospect):
+        return Kind.CUSTOMER
+    if Kind.SUPPLIER in allowed and partner.is_supplier:
+        return Kind.SUPPLIER
+    return None
+
+
+def active_users():
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class ClaimForm(forms.ModelForm):
+    """Create (with a kind) or edit (kind fixed) a claim. Choices are narrowed to what fits the kind."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "kind", "subject", "partner", "contact", "responsible", "assignees", "team", "category", "priority",
+            "channel", "received_on", "deadline", "external_ref", "description",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "received_on": DATE_WIDGET,
+            "deadline": DATE_WIDGET,
+            "assignees": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, user, kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        editing = bool(self.instance.pk)
+        kind = self.instance.kind if editing else (self.data.get("kind") or kind)
+        kinds = [kind] if kind in Kind.values else [k for k, _label in kind_choices(user)]
+        self.fields["kind"] = forms.ChoiceField(label=_("Kind"), choices=kind_choices(user), initial=kind)
+        if editing:
+            self.fields["kind"].disabled = True
+            self.fields["kind"].choices = Kind.choices
+            self.initial["version"] = self.instance.version
+        self.fields["partner"].queryset = partners_for(user, kinds)
+        self.fields["category"].queryset = Category.objects.filter(kind__in=kinds, is_active=True)
+        self.fields["responsible"].queryset = active_users()
+        self.fields["assignees"].queryset = active_users()
+        self.fields["team"].queryset = SalesTeam.objects.order_by("name")
+        self.fields["contact"].queryset = self._contacts(user)
+        self.fields["received_on"].required = False
+
+    def _contacts(self, user):
+        partner = self.data.get("partner") or self.initial.get("partner") or self.instance.partner_id
+        if isinstance(partner, Partner):
+            partner = partner.pk
+        if not str(partner or "").isdigit():
+            return Contact.objects.none()
+        visible = Partner.objects.visible_to(user).filter(pk=int(partner))
+        return Contact.objects.filter(partner__in=visible, is_archived=False).order_by("last_name", "first_name")
+
+    def _post_clean(self):
+        pass  # the services validate the model
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        data["assignees"] = list(data["assignees"] or [])
+        if not data["received_on"]:
+            data.pop("received_on")
+        if self.instance.pk:
+            data.pop("kind")
+        return data
+
+
+class QuickCreateForm(forms.Form):
+    """A claim from a document number typed or pasted from the ERP: the number, its type and the partner."""
+
+    number = forms.CharField(label=_("Document number"), max_length=60)
+    doc_type = forms.ChoiceField(label=_("Document type"))
+    partner = forms.ModelChoiceField(label=_("Customer / supplier"), queryset=Partner.objects.none())
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = access.creatable_kinds(user)
+        self.fields["doc_type"].choices = [
+            (value, label) for value, label in OriginType.choices if QUICK_DOC_KINDS.get(value) in allowed
+        ]
+        self.fields["partner"].queryset = partners_for(user, {QUICK_DOC_KINDS[t] for t in QUICK_DOC_KINDS} & allowed)
+
+    def clean_number(self) -> str:
+        return " ".join(self.cleaned_data["number"].split())
+
+    def service_data(self) -> dict:
+        doc_type = self.cleaned_data["doc_type"]
+        number = self.cleaned_data["number"]
+        subject = self.cleaned_data["subject"] or f"{OriginType(doc_type).label} {number}"
+        return {
+            "kind": QUICK_DOC_KINDS[doc_type],
+            "subject": subject,
+            "partner": self.cleaned_data["partner"],
+            "origins": [{"doc_type": doc_type, "number": number, "date": None, "lines": []}],
+        }
+
+
+class MoveForm(forms.Form):
+    """What a move asks for: a reason (cancel, reopen), the resolution and closing note (close)."""
+
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    acknowledge = forms.BooleanField(
+        label=_("Send the customer an acknowledgement with the claim number"), required=False
+    )
+    resolution = forms.ChoiceField(label=_("Resolution"), choices=[("", "---------"), *Resolution.choices],
+                                   required=False)  # fmt: skip
+    resolution_notes = forms.CharField(
+        label=_("Resolution given to the customer"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    resolution_cost = forms.DecimalField(label=_("Cost"), required=False, max_digits=12, decimal_places=2)
+    closing_note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, move: str, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", claim.version)
+        if move == "close":
+            self.initial.update({
+                "resolution": claim.resolution, "resolution_notes": claim.resolution_notes,
+                "resolution_cost": claim.resolution_cost, "closing_note": claim.closing_note,
+            })  # fmt: skip
+        keep = {
+            "open": {"version", "acknowledge"} if claim.kind == Kind.CUSTOMER else {"version"},
+            "close": {"version", "resolution", "resolution_notes", "resolution_cost", "closing_note"},
+            "cancel": {"version", "reason"},
+            "reopen": {"version", "reason"},
+        }[move]
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "reason" in self.fields:
+            self.fields["reason"].required = True
+
+    def resolution_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("resolution", "resolution_notes", "resolution_cost")}
+
+
+# What a claim carries
+
+
+class ServiceForm(forms.ModelForm):
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class OriginForm(ServiceForm):
+    """An origin document with up to three affected lines (more can be added as another document line set)."""
+
+    LINES = 3
+
+    class Meta:
+        model = OriginDocument
+        fields = ["doc_type", "number", "date"]
+        widgets = {"date": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(self.LINES):
+            for name in ("product_code", "description", "lot", "quantity", "unit"):
+                field = OriginLine._meta.get_field(name).formfield(required=False)
+                self.fields[f"line{index}_{name}"] = field
+
+    def line_rows(self) -> list[list]:
+        names = ("product_code", "description", "lot", "quantity", "unit")
+        return [[self[f"line{index}_{name}"] for name in names] for index in range(self.LINES)]
+
+    def clean(self):
+        cleaned = super().clean()
+        for index in range(self.LINES):
+            values = [cleaned.get(f"line{index}_{name}") for name in ("description", "lot", "quantity", "unit")]
+            if any(v not in (None, "") for v in values) and not cleaned.get(f"line{index}_product_code"):
+                self.add_error(f"line{index}_product_code", _("A line needs its product code."))
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        data["lines"] = []
+        for index in range(self.LINES):
+            line = {name: self.cleaned_data.get(f"line{index}_{name}") for name in
+                    ("product_code", "description", "lot", "quantity", "unit")}  # fmt: skip
+            if line["product_code"]:
+                data["lines"].append(line)
+        return data
+
+
+class CauseForm(ServiceForm):
+    class Meta:
+        model = Cause
+        fields = ["category", "description", "our_fault"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ActionForm(ServiceForm):
+    class Meta:
+        model = Action
+        fields = ["kind", "description", "owner", "due_on", "done_on", "effectiveness_check", "carried_over"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "effectiveness_check": forms.Textarea(attrs={"rows": 2}),
+            "due_on": DATE_WIDGET,
+            "done_on": DATE_WIDGET,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = active_users()
+
+
+class RepairForm(ServiceForm):
+    class Meta:
+        model = Repair
+        fields = ["reference", "product_code", "serial", "description", "state", "started_on", "finished_on", "cost"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "started_on": DATE_WIDGET,
+            "finished_on": DATE_WIDGET,
+        }
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["kind", "name", "default_deadline_days", "is_active"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = access.configurable_kinds(user)
+        self.fields["kind"].choices = [(value, label) for value, label in Kind.choices if value in allowed]
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}

@@ -1,0 +1,148 @@
+"""Reads for the claim list, board, export and page: one filtered queryset, always through visible_to."""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from trato.claims.models import Action, Claim, Kind, OriginDocument, OriginLine, OriginType, State
+from trato.core.listing import ANY, ListParams, ListSpec
+
+SORTS = {
+    "number": "number",
+    "subject": "subject",
+    "partner": "partner__name",
+    "state": "state",
+    "received": "received_on",
+    "deadline": "deadline",
+    "priority": "priority",
+}
+BOARD_COLUMNS = (State.DRAFT, State.OPEN, State.CLOSED, State.CANCELLED)
+BOARD_CARDS_PER_COLUMN = 50
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+CLAIM_LIST = ListSpec(
+    sorts=SORTS,
+    default_sort="-received",
+    filters={
+        "state": State.values,
+        "kind": Kind.values,
+        "category": str.isdigit,
+        "responsible": ANY,  # a username, or "none"
+        "partner": str.isdigit,
+        "origin": OriginType.values,
+        "document": ANY,
+        "product": ANY,
+        "overdue": ("1",),
+        "received_from": _is_iso_date,
+        "received_to": _is_iso_date,
+    },
+)
+
+
+def _with_document(number: str) -> Exists:
+    return Exists(OriginDocument.objects.filter(claim=OuterRef("pk"), number__icontains=number))
+
+
+def _with_product(code: str) -> Exists:
+    return Exists(OriginLine.objects.filter(document__claim=OuterRef("pk"), product_code__icontains=code))
+
+
+def _word_matches(word: str) -> Q:
+    return (
+        Q(number__icontains=word)
+        | Q(subject__icontains=word)
+        | Q(partner__name__icontains=word)
+        | Q(external_ref__icontains=word)
+        | _with_document(word)
+        | _with_product(word)
+    )
+
+
+def search(queryset, q: str):
+    for word in q.split()[:8]:
+        queryset = queryset.filter(_word_matches(word))
+    return queryset
+
+
+def _filter_people_and_places(queryset, filters: dict):
+    if filters.get("category"):
+        queryset = queryset.filter(category_id=int(filters["category"]))
+    if filters.get("partner"):
+        queryset = queryset.filter(partner_id=int(filters["partner"]))
+    responsible = filters.get("responsible")
+    if responsible == "none":
+        queryset = queryset.filter(responsible__isnull=True)
+    elif responsible:
+        queryset = queryset.filter(responsible__username=responsible)
+    return queryset
+
+
+def _filter_documents(queryset, filters: dict):
+    if filters.get("origin"):
+        queryset = queryset.filter(
+            Exists(OriginDocument.objects.filter(claim=OuterRef("pk"), doc_type=filters["origin"]))
+        )
+    if filters.get("document"):
+        queryset = queryset.filter(_with_document(filters["document"]))
+    if filters.get("product"):
+        queryset = queryset.filter(_with_product(filters["product"]))
+    return queryset
+
+
+def filter_claims(queryset, *, q: str = "", filters: dict):
+    """Apply the allow-listed filters of CLAIM_LIST (values already checked by ListSpec.parse)."""
+    for name in ("state", "kind"):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    if filters.get("overdue"):
+        queryset = queryset.overdue()
+    if filters.get("received_from"):
+        queryset = queryset.filter(received_on__gte=filters["received_from"])
+    if filters.get("received_to"):
+        queryset = queryset.filter(received_on__lte=filters["received_to"])
+    queryset = _filter_documents(_filter_people_and_places(queryset, filters), filters)
+    return search(queryset, q) if q else queryset
+
+
+def with_list_relations(queryset):
+    """What a row or card shows, in one query whatever the number of claims."""
+    return queryset.select_related("partner", "responsible", "category")
+
+
+def claim_list(user, params: ListParams):
+    queryset = filter_claims(Claim.objects.visible_to(user), q=params.q, filters=params.filters)
+    return with_list_relations(CLAIM_LIST.sort(queryset, params))
+
+
+def claim_board(user, params: ListParams) -> list[dict]:
+    """The board's columns: per state its total and the first cards (one count query, then one per column)."""
+    filters = {name: value for name, value in params.filters.items() if name != "state"}
+    queryset = filter_claims(Claim.objects.visible_to(user), q=params.q, filters=filters)
+    totals = dict(queryset.order_by().values_list("state").annotate(total=Count("pk")))
+    ordered = with_list_relations(queryset.order_by("deadline", "-received_on", "-pk"))
+    columns = []
+    for state in BOARD_COLUMNS:
+        cards = list(ordered.filter(state=state)[:BOARD_CARDS_PER_COLUMN])
+        columns.append({"state": state, "label": State(state).label, "total": totals.get(state, 0), "cards": cards})
+    return columns
+
+
+def claim_detail_queryset():
+    """Everything the claim page shows, fetched in a fixed number of queries."""
+    return Claim.objects.select_related(
+        "partner", "contact", "responsible", "team", "category", "created_by"
+    ).prefetch_related(
+        "assignees",
+        Prefetch("origins", queryset=OriginDocument.objects.prefetch_related("lines")),
+        "causes",
+        Prefetch("actions", queryset=Action.objects.select_related("owner")),
+        "repairs",
+    )

@@ -1,0 +1,468 @@
+"""Writes to claims, shared by the pages, the API, the mail gateway and the demo.
+
+Each service checks that ``by`` may make the change (kind of claim, editable_by), opens one transaction, locks the
+claim (refusing a stale version), saves only the changed fields, and writes the change to the claim's timeline.
+Mail is written to the outbox in the same transaction, so a refused or rolled-back change sends nothing; the worker
+sends it after commit. Origins, causes, actions and repairs live in subresources.py and are re-exported here.
+"""
+
+import copy
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trato.accounts.models import SalesTeam, User
+from trato.claims import access, notifications, workflow
+from trato.claims.models import NUMBER_PREFIX, Category, Channel, Claim, Kind, NumberSequence
+from trato.claims.subresources import (  # noqa: F401 (re-exported: callers import services only)
+    action_add,
+    action_remove,
+    action_update,
+    cause_add,
+    cause_remove,
+    origin_add,
+    origin_remove,
+    origins_create,
+    repair_add,
+    repair_remove,
+    repair_update,
+)  # fmt: skip
+from trato.claims.validation import (  # noqa: F401
+    InvalidInput,
+    InvalidState,
+    ensure_recordable,
+    locked_for_change,
+    model_errors,
+    raise_if_any,
+)  # fmt: skip
+from trato.core.concurrency import bump_version
+from trato.core.errors import ConflictError, DomainError, NotAllowed
+from trato.partners.models import Contact, Partner
+
+# What a caller may set; anything else in `data` is refused rather than silently ignored.
+CLAIM_FIELDS = (
+    "subject", "partner", "contact", "responsible", "team", "category", "priority", "description", "channel",
+    "received_on", "deadline", "external_ref", "resolution", "resolution_notes", "resolution_cost",
+)  # fmt: skip
+CREATE_INPUTS = {*CLAIM_FIELDS, "kind", "assignees", "origins"}
+UPDATE_INPUTS = {*CLAIM_FIELDS, "assignees"}
+TEXT_FIELDS = ("subject", "description", "resolution_notes")
+
+
+class MoveRefused(DomainError):
+    """A move the procedure does not allow now; ``missing`` lists what the claim still needs."""
+
+    status = 400
+    code = "move_refused"
+    default_message = gettext_lazy("This move is not possible now.")
+
+    def __init__(self, message=None, *, missing: Iterable[str] = (), fields: dict | None = None):
+        self.missing = list(missing)
+        message = message or self.default_message
+        super().__init__(message, fields=fields or {"__all__": [str(message)]})
+
+
+class DuplicateReference(InvalidInput):
+    code = "duplicate_reference"
+
+
+# Turning input into related records
+
+
+def _pk(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _pick(queryset, value):
+    """The record of ``queryset`` that ``value`` (a record or a primary key) names, or None."""
+    try:
+        return queryset.filter(pk=_pk(value)).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
+def _partner_error(claim: Claim, partner: Partner) -> str | None:
+    if claim.kind == Kind.CUSTOMER and not (partner.is_customer or partner.is_prospect):
+        return _("%(name)s is not a customer: a customer claim needs a customer.") % {"name": partner.name}
+    if claim.kind == Kind.SUPPLIER and not partner.is_supplier:
+        return _("%(name)s is not a supplier: a supplier claim needs a supplier.") % {"name": partner.name}
+    return None
+
+
+def _set_partner(claim: Claim, value, by) -> str | None:
+    partner = _pick(Partner.objects.visible_to(by), value) if value not in (None, "") else None
+    if value not in (None, "") and partner is None:
+        return _("Choose a customer or supplier you can see.")
+    error = _partner_error(claim, partner) if partner else None
+    if error is None:
+        claim.partner = partner
+    return error
+
+
+def _set_contact(claim: Claim, value) -> str | None:
+    if value in (None, ""):
+        claim.contact = None
+        return None
+    if claim.partner_id is None:
+        return _("Choose the customer or supplier first.")
+    contact = _pick(Contact.objects.filter(partner_id=claim.partner_id), value)
+    if contact is None:
+        return _("Choose one of this customer's or supplier's contacts.")
+    claim.contact = contact
+    return None
+
+
+def _set_user(claim: Claim, field: str, value) -> str | None:
+    user = _pick(User.objects.filter(is_active=True), value) if value not in (None, "") else None
+    if value not in (None, "") and user is None:
+        return _("Choose an active user.")
+    setattr(claim, field, user)
+    return None
+
+
+def _set_team(claim: Claim, value) -> str | None:
+    team = _pick(SalesTeam.objects.all(), value) if value not in (None, "") else None
+    if value not in (None, "") and team is None:
+        return _("Choose an existing team.")
+    claim.team = team
+    return None
+
+
+def _set_category(claim: Claim, value) -> str | None:
+    if value in (None, ""):
+        claim.category = None
+        return None
+    usable = Category.objects.filter(kind=claim.kind).filter(models.Q(is_active=True) | models.Q(pk=claim.category_id))
+    category = _pick(usable, value)
+    if category is None:
+        return _("Choose an active category for this kind of claim.")
+    claim.category = category
+    return None
+
+
+def _assignees(values) -> tuple[list[User], str | None]:
+    try:
+        pks = {int(_pk(value)) for value in values or ()}
+    except (ValueError, TypeError):
+        return [], _("Choose active users only.")
+    users = list(User.objects.filter(is_active=True, pk__in=pks))
+    return users, (_("Choose active users only.") if len(users) != len(pks) else None)
+
+
+RELATED_SETTERS = {
+    "partner": lambda claim, value, by: _set_partner(claim, value, by),
+    "contact": lambda claim, value, by: _set_contact(claim, value),
+    "responsible": lambda claim, value, by: _set_user(claim, "responsible", value),
+    "team": lambda claim, value, by: _set_team(claim, value),
+    "category": lambda claim, value, by: _set_category(claim, value),
+}
+
+
+def _apply(claim: Claim, data: dict, *, by, allowed: set[str]) -> dict[str, list[str]]:
+    """Set the given fields on ``claim``; return the field errors found (nothing is saved)."""
+    unknown = set(data) - allowed
+    if unknown:
+        raise InvalidInput(fields={name: [_("This field is not allowed.")] for name in sorted(unknown)})
+    errors = {}
+    for field in CLAIM_FIELDS:  # partner before contact: the contact must be one of the partner's
+        if field not in data:
+            continue
+        value = data[field]
+        if field in RELATED_SETTERS:
+            if _pk(value) == getattr(claim, f"{field}_id") and field != "contact":
+                continue  # unchanged: an earlier choice stays valid even if it would not be offered now
+            error = RELATED_SETTERS[field](claim, value, by)
+            if error:
+                errors[field] = [error]
+        elif field in TEXT_FIELDS:
+            setattr(claim, field, (value or "").strip())
+        elif field == "external_ref":
+            claim.external_ref = (value or "").strip() or None
+        else:
+            setattr(claim, field, value)
+    return errors
+
+
+def _default_deadline(claim: Claim) -> None:
+    days = claim.category.default_deadline_days if claim.category else None
+    if claim.deadline is None and days is not None and claim.received_on:
+        claim.deadline = claim.received_on + timedelta(days=days)
+
+
+def _validate(claim: Claim, errors: dict[str, list[str]]) -> None:
+    errors = {**model_errors(claim, exclude=["number", "created_by", "version"]), **errors}
+    if not errors and claim.deadline and claim.received_on and claim.deadline < claim.received_on:
+        errors["deadline"] = [_("The deadline cannot be before the date received.")]
+    raise_if_any(errors)
+
+
+def _check_people_see_it(claim: Claim, assignees: list[User]) -> None:
+    """The responsible and the people assigned must be able to open the claim they are given."""
+    people = [("responsible", claim.responsible)] if claim.responsible else []
+    people += [("assignees", user) for user in assignees]
+    errors = {}
+    for field, user in people:
+        if not Claim.objects.visible_to(user).filter(pk=claim.pk).exists():
+            message = _("%(name)s's role does not cover this kind of claim.") % {"name": user.get_full_name() or user}
+            errors.setdefault(field, []).append(message)
+    raise_if_any(errors)
+
+
+# Numbers
+
+
+def _next_number(kind: str) -> str:
+    """RC-2026-00042: one sequence per prefix and year, its row locked while the number is taken."""
+    prefix, year = NUMBER_PREFIX[kind], timezone.localdate().year
+    NumberSequence.objects.get_or_create(prefix=prefix, year=year)
+    sequence = NumberSequence.objects.select_for_update().get(prefix=prefix, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}-{year}-{sequence.last:05d}"
+
+
+# Timeline
+
+
+def claim_snapshot(claim: Claim) -> dict:
+    """The tracked fields' values (related records as objects): the timeline compares and shows them."""
+    values = {field: getattr(claim, field) for field in CLAIM_FIELDS}
+    values["assignees"] = list(claim.assignees.all()) if claim.pk else []
+    return values
+
+
+def _record_changes(*, record, by, before: dict, after: dict) -> None:
+    from trato.timeline.services import changes_record
+
+    changes_record(record=record, by=by, before=before, after=after)
+
+
+def _record_state(*, claim: Claim, by, old: str, new: str, reason: str = "") -> None:
+    from trato.timeline.services import state_change_record
+
+    state_change_record(record=claim, by=by, old=old, new=new, reason=reason)
+
+
+# Creating
+
+
+def _check_kind(kind, by) -> None:
+    if kind not in Kind.values:
+        raise InvalidInput(fields={"kind": [_("Choose a customer claim, a supplier claim or an internal one.")]})
+    if kind not in access.creatable_kinds(by):
+        raise NotAllowed(_("Your role may not create this kind of claim."), fields={"kind": [_("Not allowed.")]})
+
+
+def _check_reference_free(claim: Claim) -> None:
+    if claim.external_ref and Claim.objects.filter(external_ref=claim.external_ref).exists():
+        raise _duplicate_reference()
+
+
+def _duplicate_reference() -> DuplicateReference:
+    message = _("Another claim already has this ERP reference.")
+    return DuplicateReference(message, fields={"external_ref": [message]})
+
+
+def claim_create(*, by: User, data: dict) -> Claim:
+    """A new draft claim with its number, origin documents and people assigned."""
+    _check_kind(data.get("kind"), by)
+    claim = Claim(kind=data["kind"], created_by=by)
+    errors = _apply(claim, data, by=by, allowed=CREATE_INPUTS)
+    assignees, assignee_error = _assignees(data.get("assignees"))
+    if assignee_error:
+        errors["assignees"] = [assignee_error]
+    _default_deadline(claim)
+    _validate(claim, errors)
+    _check_reference_free(claim)
+    try:
+        with transaction.atomic():
+            claim.number = _next_number(claim.kind)
+            claim.save()
+            claim.assignees.set(assignees)
+            _check_people_see_it(claim, assignees)
+            origins_create(claim=claim, origins=data.get("origins") or ())
+            _record_changes(record=claim, by=by, before={}, after=claim_snapshot(claim))
+    except IntegrityError as exc:  # the same ERP reference saved at the same moment
+        if claim.external_ref and Claim.objects.filter(external_ref=claim.external_ref).exists():
+            raise _duplicate_reference() from exc
+        raise
+    return claim
+
+
+def claim_create_from_erp(*, by: User, data: dict) -> tuple[Claim, bool]:
+    """Idempotent on the ERP's reference: the same reference again returns the first claim (created False)."""
+    ref = (data.get("external_ref") or "").strip()
+    if not ref:
+        raise InvalidInput(fields={"external_ref": [_("The ERP reference is required.")]})
+    data = {"channel": Channel.API, **data, "external_ref": ref}
+    for _attempt in range(2):
+        existing = Claim.objects.filter(external_ref=ref).first()
+        if existing is not None:
+            return _existing_for(existing, by), False
+        try:
+            return claim_create(by=by, data=data), True
+        except DuplicateReference:
+            continue  # created by a retry running at the same moment: answer with that one
+    raise ConflictError()
+
+
+def _existing_for(claim: Claim, by) -> Claim:
+    if not Claim.objects.visible_to(by).filter(pk=claim.pk).exists():
+        # Do not tell which claim it is: the caller may not see it.
+        raise ConflictError(_("This ERP reference is already used by a claim you cannot see."))
+    return claim
+
+
+# Changing
+
+
+def _save(claim: Claim, fields: Iterable[str]) -> None:
+    bump_version(claim)
+    claim.save(update_fields=[*fields, "version", "updated_at"])
+    claim.refresh_from_db(fields=["version", "updated_at"])
+
+
+def _changed_fields(before: Claim, after: Claim) -> list[str]:
+    attnames = {name: Claim._meta.get_field(name).attname for name in (*CLAIM_FIELDS, "reminder_sent_on")}
+    return [name for name, attname in attnames.items() if getattr(before, attname) != getattr(after, attname)]
+
+
+def claim_update(*, claim: Claim, by: User, data: dict, version: int | None) -> Claim:
+    """Change the given fields of a draft or open claim. ``version`` is the one the caller read."""
+    if "kind" in data and data["kind"] != claim.kind:
+        raise InvalidInput(fields={"kind": [_("The kind of a claim cannot change; create a new claim instead.")]})
+    data = {k: v for k, v in data.items() if k != "kind"}
+    with transaction.atomic():
+        locked = locked_for_change(claim, by=by, version=version)
+        ensure_recordable(locked)
+        original, before = copy.copy(locked), claim_snapshot(locked)
+        errors = _apply(locked, data, by=by, allowed=UPDATE_INPUTS)
+        assignees = before["assignees"]
+        if "assignees" in data:
+            assignees, assignee_error = _assignees(data["assignees"])
+            errors.update({"assignees": [assignee_error]} if assignee_error else {})
+        _default_deadline(locked)
+        _validate(locked, errors)
+        if locked.deadline != original.deadline:
+            locked.reminder_sent_on = None  # a new deadline earns a new reminder
+        if locked.external_ref != original.external_ref:
+            _check_reference_free(locked)
+        fields = _changed_fields(original, locked)
+        after = {**claim_snapshot(locked), "assignees": assignees}
+        if fields or "assignees" in data:
+            _save(locked, fields)
+            locked.assignees.set(assignees)
+            _check_people_see_it(locked, assignees)
+            _record_changes(record=locked, by=by, before=before, after=after)
+    return locked
+
+
+# Moves
+
+
+REFUSED_UNLESS = {
+    "open": gettext_lazy("Only a draft claim can be opened."),
+    "close": gettext_lazy("Only an open claim can be closed."),
+    "cancel": gettext_lazy("Only a draft or open claim can be cancelled."),
+    "reopen": gettext_lazy("Only a closed claim can be reopened."),
+}
+TO_MOVE_ADD = {
+    "open": gettext_lazy("To open this claim, add: %(missing)s."),
+    "close": gettext_lazy("To close this claim, add: %(missing)s."),
+    "cancel": gettext_lazy("To cancel this claim, add: %(missing)s."),
+    "reopen": gettext_lazy("To reopen this claim, add: %(missing)s."),
+}
+
+
+def _missing_for(claim: Claim, move: workflow.Move, *, reason: str, closing_note: str) -> list[str]:
+    if move.name == "open":
+        return workflow.missing_to_open(claim)
+    if move.name == "close":
+        return workflow.missing_to_close(claim, closing_note=closing_note)
+    if move.needs_reason and not reason.strip():
+        return [_("a reason")]
+    return []
+
+
+def _check_move(claim: Claim, move_name: str, *, reason: str, closing_note: str) -> workflow.Move:
+    move = workflow.MOVES.get(move_name)
+    if move is None:
+        raise InvalidInput(_("Unknown move."), fields={"move": [_("Choose open, close, cancel or reopen.")]})
+    if claim.state not in move.source:
+        raise MoveRefused(REFUSED_UNLESS[move.name])
+    missing = _missing_for(claim, move, reason=reason, closing_note=closing_note)
+    if missing:
+        raise MoveRefused(TO_MOVE_ADD[move.name] % {"missing": ", ".join(missing)}, missing=missing)
+    return move
+
+
+def _apply_move(claim: Claim, move: workflow.Move, closing_note: str) -> list[str]:
+    """Set the new state and what goes with it; return the fields to save."""
+    now = timezone.now()
+    claim.state = move.target
+    if move.name == "open":
+        claim.opened_at = now
+        return ["state", "opened_at"]
+    if move.name == "close":
+        claim.closed_at, claim.closing_note = now, closing_note.strip()
+        claim.time_to_close = now - (claim.opened_at or claim.created_at)
+        return ["state", "closed_at", "closing_note", "time_to_close"]
+    if move.name == "reopen":
+        claim.closed_at = claim.time_to_close = None
+        return ["state", "closed_at", "time_to_close"]
+    return ["state"]
+
+
+def claim_move(
+    *, claim: Claim, by: User, move: str, version: int | None = None, reason: str = "", closing_note: str = "",
+    acknowledge: bool = False,
+) -> Claim:  # fmt: skip
+    """Open, close, cancel or reopen. A refused move raises MoveRefused listing what is missing.
+
+    Opening notifies the responsible person and, with ``acknowledge``, mails the customer an acknowledgement in
+    their language; both are written to the outbox in this transaction and sent after it commits."""
+    reason, closing_note = (reason or "").strip(), (closing_note or "").strip()
+    with transaction.atomic():
+        locked = locked_for_change(claim, by=by, version=version)
+        chosen = _check_move(locked, move, reason=reason, closing_note=closing_note)
+        old = locked.state
+        _save(locked, _apply_move(locked, chosen, closing_note))
+        _record_state(claim=locked, by=by, old=old, new=locked.state, reason=reason or closing_note)
+        if chosen.name == "open":
+            notifications.claim_opened(locked, by=by, acknowledge=acknowledge)
+    return locked
+
+
+# Categories
+
+
+CATEGORY_INPUTS = {"kind", "name", "default_deadline_days", "is_active"}
+
+
+def category_save(*, by: User, data: dict, category: Category | None = None) -> Category:
+    """Create (``category`` None) or change a category of a kind of claim the user configures."""
+    unknown = set(data) - CATEGORY_INPUTS
+    if unknown:
+        raise InvalidInput(fields={name: [_("This field is not allowed.")] for name in sorted(unknown)})
+    allowed = access.configurable_kinds(by)
+    kind = data.get("kind", category.kind if category else None)
+    if (category and category.kind not in allowed) or kind not in allowed:
+        raise NotAllowed(_("Your role may not configure the categories of this kind of claim."))
+    if category and kind != category.kind and category.claims.exists():
+        raise InvalidInput(fields={"kind": [_("Claims use this category: its kind cannot change.")]})
+    with transaction.atomic():
+        record = Category.objects.select_for_update().get(pk=category.pk) if category else Category()
+        record.kind = kind
+        for field in ("name", "default_deadline_days", "is_active"):
+            if field in data:
+                setattr(record, field, data[field].strip() if field == "name" and data[field] else data[field])
+        raise_if_any(model_errors(record))
+        if Category.objects.filter(kind=kind, name__iexact=record.name).exclude(pk=record.pk).exists():
+            raise InvalidInput(fields={"name": [_("This kind of claim already has a category with this name.")]})
+        record.save()
+    return record

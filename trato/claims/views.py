@@ -1,0 +1,439 @@
+"""Claim pages: list, board, export, the claim page and its moves, create (also from a document number), edit.
+
+Views are thin: claims come through visible_to (a claim the user may not see is a 404), forms check the input,
+and the services decide and save. What a claim carries (origin documents, causes, actions, repairs) is added,
+edited and removed through one set of views driven by RECORDS.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from trato.accounts.models import User
+from trato.claims import access, selectors, services, workflow
+from trato.claims.forms import (
+    ActionForm,
+    CategoryForm,
+    CauseForm,
+    ClaimForm,
+    MoveForm,
+    OriginForm,
+    QuickCreateForm,
+    RepairForm,
+    kind_for_partner,
+)
+from trato.claims.models import Action, Category, Cause, Claim, Kind, OriginDocument, OriginType, Repair, State
+from trato.claims.selectors import CLAIM_LIST
+from trato.core.access import can_change, get_visible_or_404
+from trato.core.errors import DomainError
+from trato.core.export import EXPORT_FORMATS, export_response
+from trato.core.forms import add_domain_error
+from trato.core.listing import paginate
+from trato.partners.models import Partner
+
+EDITABLE_STATES = (State.DRAFT, State.OPEN)
+
+
+def _full_page(request) -> bool:
+    return not request.htmx or request.htmx.history_restore_request
+
+
+def show_error(form, error: DomainError) -> None:
+    """A refused move names what is missing in its message: show it whole, above the form."""
+    if set(error.fields) <= {"__all__"}:
+        form.add_error(None, str(error.message))
+    else:
+        add_domain_error(form, error)
+
+
+# List, board and export
+
+
+def _filter_choices(user) -> dict:
+    visible = Claim.objects.visible_to(user)
+    responsible = User.objects.filter(claims_responsible__in=visible).distinct().order_by("first_name", "username")
+    kinds = visible.order_by().values_list("kind", flat=True).distinct()
+    return {
+        "state_choices": State.choices,
+        "kind_choices": Kind.choices,
+        "origin_choices": OriginType.choices,
+        "category_choices": Category.objects.filter(kind__in=list(kinds)),
+        "responsible_choices": [(u.username, str(u)) for u in responsible],
+    }
+
+
+def _list_context(request, params) -> dict:
+    return {
+        "params": params,
+        "can_create": bool(access.creatable_kinds(request.user)),
+        "can_configure": bool(access.configurable_kinds(request.user)),
+        "export_formats": EXPORT_FORMATS,
+        "today": timezone.localdate(),
+    }
+
+
+@require_GET
+def claim_list(request):
+    params = CLAIM_LIST.parse(request.GET)
+    context = _list_context(request, params)
+    context["page"] = paginate(selectors.claim_list(request.user, params), params)
+    context["sort_links"] = CLAIM_LIST.sort_links(request.GET, params)
+    if _full_page(request):
+        context.update(_filter_choices(request.user))
+        return render(request, "claims/list.html", context)
+    return render(request, "claims/list.html#table", context)
+
+
+@require_GET
+def claim_board(request):
+    params = CLAIM_LIST.parse(request.GET)
+    context = _list_context(request, params)
+    context["columns"] = selectors.claim_board(request.user, params)
+    if _full_page(request):
+        context.update(_filter_choices(request.user))
+        return render(request, "claims/board.html", context)
+    return render(request, "claims/board.html#columns", context)
+
+
+EXPORT_HEADERS = (
+    ("number", gettext_lazy("Number")),
+    ("kind", gettext_lazy("Kind")),
+    ("state", gettext_lazy("State")),
+    ("subject", gettext_lazy("Subject")),
+    ("partner", gettext_lazy("Customer / supplier")),
+    ("responsible", gettext_lazy("Responsible")),
+    ("category", gettext_lazy("Category")),
+    ("priority", gettext_lazy("Priority")),
+    ("channel", gettext_lazy("Came in by")),
+    ("received_on", gettext_lazy("Date received")),
+    ("deadline", gettext_lazy("Deadline")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("documents", gettext_lazy("Origin documents")),
+    ("resolution", gettext_lazy("Resolution")),
+    ("resolution_cost", gettext_lazy("Cost")),
+    ("closed_at", gettext_lazy("Closed")),
+)
+
+
+def _export_row(claim: Claim) -> list:
+    values = {
+        "kind": claim.get_kind_display(),
+        "state": claim.get_state_display(),
+        "partner": str(claim.partner or ""),
+        "responsible": str(claim.responsible or ""),
+        "category": str(claim.category or ""),
+        "priority": claim.get_priority_display(),
+        "channel": claim.get_channel_display(),
+        "overdue": _("yes") if claim.is_overdue else _("no"),
+        "documents": ", ".join(str(origin) for origin in claim.origins.all()),
+        "resolution": claim.get_resolution_display(),
+    }
+    return [values[key] if key in values else getattr(claim, key) for key, _label in EXPORT_HEADERS]
+
+
+@require_GET
+def claim_export(request):
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown export format: use csv or xlsx."))
+    params = CLAIM_LIST.parse(request.GET)
+    claims = selectors.claim_list(request.user, params).prefetch_related("origins")
+    filename = _("claims") + timezone.localdate().strftime("-%Y-%m-%d")
+    headers = [str(label) for _key, label in EXPORT_HEADERS]
+    return export_response(filename=filename, headers=headers, rows=map(_export_row, claims), fmt=fmt)
+
+
+# The claim page
+
+
+def visible_claim(request, pk: int, queryset=None) -> Claim:
+    return get_visible_or_404(queryset if queryset is not None else Claim.objects.all(), request.user, pk=pk)
+
+
+def editable_claim(request, pk: int) -> Claim:
+    """The claim, if the user may change it; a user who may only see it gets 403."""
+    claim = visible_claim(request, pk)
+    if not can_change(request.user, claim):
+        raise PermissionDenied(_("You are not allowed to make this change."))
+    return claim
+
+
+@require_GET
+def claim_detail(request, pk: int):
+    claim = visible_claim(request, pk, selectors.claim_detail_queryset())
+    can_edit = can_change(request.user, claim)
+    context = {
+        "claim": claim,
+        "can_edit": can_edit,
+        "editable": can_edit and claim.state in EDITABLE_STATES,
+        "moves": workflow.moves_available(claim) if can_edit else [],
+        "open_form": MoveForm(move="open", claim=claim) if can_edit and claim.state == State.DRAFT else None,
+    }
+    return render(request, "claims/detail.html", context)
+
+
+# Create and edit
+
+
+def _create_initial(request) -> tuple[dict, str | None]:
+    kind = request.GET.get("kind") if request.GET.get("kind") in access.creatable_kinds(request.user) else None
+    partner_pk = request.GET.get("partner", "")
+    partner = Partner.objects.visible_to(request.user).filter(pk=partner_pk).first() if partner_pk.isdigit() else None
+    kind = kind or kind_for_partner(request.user, partner)
+    initial = {"kind": kind, "partner": partner, "received_on": timezone.localdate(), "responsible": request.user}
+    return initial, kind
+
+
+def _render_form(request, form, claim=None):
+    return render(request, "claims/form.html", {"form": form, "claim": claim}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_create(request):
+    if not access.creatable_kinds(request.user):
+        raise PermissionDenied(_("Your role may not create claims."))
+    initial, kind = _create_initial(request)
+    form = ClaimForm(request.POST or None, user=request.user, kind=kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = services.claim_create(by=request.user, data=form.service_data())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Claim %(number)s created as a draft.") % {"number": claim.number})
+            return redirect(claim)
+    return _render_form(request, form)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_quick_create(request):
+    if not access.creatable_kinds(request.user):
+        raise PermissionDenied(_("Your role may not create claims."))
+    form = QuickCreateForm(request.POST or request.GET or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = services.claim_create(by=request.user, data=form.service_data())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Claim %(number)s created as a draft.") % {"number": claim.number})
+            return redirect(claim)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "claims/quick_create.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_edit(request, pk: int):
+    claim = editable_claim(request, pk)
+    form = ClaimForm(request.POST or None, user=request.user, instance=claim)
+    if request.method == "POST" and form.is_valid():  # the form validates input only; `claim` is left as read
+        try:
+            saved = services.claim_update(
+                claim=claim, by=request.user, data=form.service_data(), version=form.cleaned_data["version"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Changes to %(number)s saved.") % {"number": saved.number})
+            return redirect(saved)
+    return _render_form(request, form, claim)
+
+
+# Moves
+
+
+def _close(request, claim: Claim, form: MoveForm) -> Claim:
+    """The resolution and the close go together: if the close is refused, the resolution is not saved either."""
+    with transaction.atomic():
+        resolution = form.resolution_data()
+        version = form.cleaned_data["version"]
+        if any(getattr(claim, name) != value for name, value in resolution.items()):
+            claim = services.claim_update(claim=claim, by=request.user, data=resolution, version=version)
+            version = None  # checked by the update, inside the same transaction
+        return services.claim_move(claim=claim, by=request.user, move="close", version=version,
+                                   closing_note=form.cleaned_data["closing_note"])  # fmt: skip
+
+
+def _do_move(request, claim: Claim, move: str, form: MoveForm) -> Claim:
+    if move == "close":
+        return _close(request, claim, form)
+    return services.claim_move(
+        claim=claim, by=request.user, move=move, version=form.cleaned_data["version"],
+        reason=form.cleaned_data.get("reason", ""), acknowledge=form.cleaned_data.get("acknowledge", False),
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def claim_move(request, pk: int, move: str):
+    if move not in workflow.MOVES:
+        raise Http404
+    claim = editable_claim(request, pk)
+    form = MoveForm(request.POST or None, move=move, claim=claim)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = _do_move(request, claim, move, form)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("%(number)s is now: %(state)s.") % {
+                "number": moved.number, "state": State(moved.state).label})  # fmt: skip
+            return redirect(moved)
+    context = {"claim": claim, "form": form, "move": workflow.MOVES[move]}
+    return render(request, "claims/move.html", context, status=400 if form.errors else 200)
+
+
+# What a claim carries: origin documents, causes, actions, repairs
+
+
+@dataclass(frozen=True)
+class Record:
+    name: str  # the service's keyword and prefix: origin_add(claim=, by=, data=), origin_remove(origin=, by=)
+    model: type
+    form: type
+    title: str
+    can_update: bool = True
+
+
+RECORDS = {
+    "origins": Record("origin", OriginDocument, OriginForm, gettext_lazy("Origin document"), can_update=False),
+    "causes": Record("cause", Cause, CauseForm, gettext_lazy("Cause"), can_update=False),
+    "actions": Record("action", Action, ActionForm, gettext_lazy("Action")),
+    "repairs": Record("repair", Repair, RepairForm, gettext_lazy("Repair")),
+}
+
+
+def _record_kind(section: str) -> Record:
+    if section not in RECORDS:
+        raise Http404
+    return RECORDS[section]
+
+
+def _changeable_claim(request, pk: int) -> Claim:
+    claim = editable_claim(request, pk)
+    if claim.state not in EDITABLE_STATES:
+        raise PermissionDenied(_("A closed or cancelled claim cannot be changed; reopen it first."))
+    return claim
+
+
+def _item(record: Record, claim: Claim, item_pk: int):
+    item = record.model._default_manager.filter(claim=claim, pk=item_pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def _service(record: Record, action: str):
+    return getattr(services, f"{record.name}_{action}")
+
+
+def _render_record_form(request, claim, record, form, item=None):
+    context = {"claim": claim, "record": record, "form": form, "item": item, "section": _section_of(record)}
+    return render(request, "claims/record_form.html", context, status=400 if form.errors else 200)
+
+
+def _section_of(record: Record) -> str:
+    return next(section for section, value in RECORDS.items() if value is record)
+
+
+def _saved(request, claim, record, message) -> HttpResponseRedirect:
+    messages.success(request, message % {"what": record.title})
+    return redirect(claim.get_absolute_url() + "#" + _section_of(record))
+
+
+@require_http_methods(["GET", "POST"])
+def record_add(request, pk: int, section: str):
+    record = _record_kind(section)
+    claim = _changeable_claim(request, pk)
+    form = record.form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _service(record, "add")(claim=claim, by=request.user, data=form.service_data())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _saved(request, claim, record, _("%(what)s added."))
+    return _render_record_form(request, claim, record, form)
+
+
+@require_http_methods(["GET", "POST"])
+def record_edit(request, pk: int, section: str, item: int):
+    record = _record_kind(section)
+    claim = _changeable_claim(request, pk)
+    if not record.can_update:
+        raise Http404
+    instance = _item(record, claim, item)
+    form = record.form(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _service(record, "update")(**{record.name: instance}, by=request.user, data=form.service_data())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _saved(request, claim, record, _("%(what)s saved."))
+    return _render_record_form(request, claim, record, form, instance)
+
+
+@require_http_methods(["POST"])
+def record_remove(request, pk: int, section: str, item: int):
+    record = _record_kind(section)
+    claim = _changeable_claim(request, pk)
+    instance = _item(record, claim, item)
+    try:
+        _service(record, "remove")(**{record.name: instance}, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect(claim)
+    return _saved(request, claim, record, _("%(what)s removed."))
+
+
+# Categories
+
+
+def _configurable(request) -> set[str]:
+    kinds = access.configurable_kinds(request.user)
+    if not kinds:
+        raise PermissionDenied(_("Only the managers of each kind of claim configure its categories."))
+    return kinds
+
+
+@require_http_methods(["GET", "POST"])
+def category_list(request):
+    kinds = _configurable(request)
+    form = CategoryForm(request.POST or None, user=request.user, initial={"is_active": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = services.category_save(by=request.user, data=form.service_data())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Category “%(name)s” added.") % {"name": category.name})
+            return redirect("claims:categories")
+    context = {"form": form, "categories": Category.objects.filter(kind__in=kinds).order_by("kind", "name")}
+    return render(request, "claims/categories.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def category_edit(request, pk: int):
+    kinds = _configurable(request)
+    category = Category.objects.filter(kind__in=kinds, pk=pk).first()
+    if category is None:
+        raise Http404
+    form = CategoryForm(request.POST or None, user=request.user, instance=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.category_save(by=request.user, data=form.service_data(), category=category)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Category “%(name)s” saved.") % {"name": saved.name})
+            return redirect("claims:categories")
+    context = {"form": form, "category": category}
+    return render(request, "claims/category_form.html", context, status=400 if form.errors else 200)
