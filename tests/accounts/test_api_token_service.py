@@ -85,3 +85,15 @@ def test_revoking_twice_keeps_the_first_revocation(sales_user):
     token, _secret = api_token_create(user=sales_user, name="script")
     first = api_token_revoke(token=token, by=sales_user).revoked_at
     assert api_token_revoke(token=token, by=sales_user).revoked_at == first
+
+
+def test_a_token_of_the_mail_gateway_account_never_authenticates(db):
+    from tests.factories import UserFactory
+    from trato.accounts.services import api_token_create
+    from trato.accounts.tokens import user_for_token
+    from trato.inbox.system import GATEWAY_USERNAME
+
+    gateway = UserFactory(username=GATEWAY_USERNAME, roles=["administrator"])
+    _, secret = api_token_create(user=gateway, name="stolen")
+
+    assert user_for_token(secret) is None

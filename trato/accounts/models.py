@@ -26,6 +26,10 @@ def _is_active(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
+# Accounts that machines act as (the mail gateway): never a person, so never logged in nor given API access.
+MACHINE_USERNAMES = frozenset({"mail-gateway"})
+
+
 class User(AbstractUser):
     language = models.CharField(
         _("language"),

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from trato.accounts.models import ApiToken, User
+from trato.accounts.models import MACHINE_USERNAMES, ApiToken, User
 
 SECRET_PREFIX = "trato_"
 PREFIX_LENGTH = len(SECRET_PREFIX) + 6  # e.g. "trato_Ab3dEf": enough to tell one's tokens apart
@@ -30,7 +30,7 @@ def user_for_token(raw: str) -> User | None:
     if not raw or not raw.startswith(SECRET_PREFIX):
         return None
     token = ApiToken.objects.active().select_related("user").filter(secret_hash=hash_secret(raw)).first()
-    if token is None:
+    if token is None or token.user.username in MACHINE_USERNAMES:
         return None
     _touch(token)
     return token.user

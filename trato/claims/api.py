@@ -35,6 +35,7 @@ from trato.claims.models import (
     Resolution,
     State,
 )  # fmt: skip
+from trato.claims.validation import MAX_ID
 from trato.core.access import get_visible_or_404
 from trato.core.api import PageIn, apply_sort, paginate
 
@@ -197,9 +198,9 @@ class ClaimFilters(Schema):
     q: str = Field("", max_length=200)
     state: StateIn | None = None
     kind: KindIn | None = None
-    category: int | None = None
+    category: int | None = Field(None, ge=1, le=MAX_ID)
     responsible: str | None = Field(None, max_length=150, description='a username, or "none"')
-    partner: int | None = None
+    partner: int | None = Field(None, ge=1, le=MAX_ID)
     origin_type: OriginTypeIn | None = None
     document: str | None = Field(None, max_length=60)
     product: str | None = Field(None, max_length=60)

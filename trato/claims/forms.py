@@ -18,6 +18,7 @@ from trato.claims.models import (
     Repair,
     Resolution,
 )
+from trato.claims.validation import is_record_id
 from trato.partners.models import Contact, Partner
 
 PARTNER_OF_KIND = {
@@ -89,8 +90,10 @@ class ClaimForm(forms.ModelForm):
     def __init__(self, *args, user, kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         editing = bool(self.instance.pk)
+        creatable = [value for value, _label in kind_choices(user)]
         kind = self.instance.kind if editing else (self.data.get("kind") or kind)
-        kinds = [kind] if kind in Kind.values else [k for k, _label in kind_choices(user)]
+        # A posted kind the user may not create must not widen the choices: they would list its categories.
+        kinds = [kind] if editing or kind in creatable else creatable
         self.fields["kind"] = forms.ChoiceField(label=_("Kind"), choices=kind_choices(user), initial=kind)
         if editing:
             self.fields["kind"].disabled = True
@@ -108,7 +111,7 @@ class ClaimForm(forms.ModelForm):
         partner = self.data.get("partner") or self.initial.get("partner") or self.instance.partner_id
         if isinstance(partner, Partner):
             partner = partner.pk
-        if not str(partner or "").isdigit():
+        if not is_record_id(partner or ""):
             return Contact.objects.none()
         visible = Partner.objects.visible_to(user).filter(pk=int(partner))
         return Contact.objects.filter(partner__in=visible, is_archived=False).order_by("last_name", "first_name")

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from trato.claims import access
 from trato.core.access import AccessQuerySet
 from trato.core.concurrency import VersionedModel
+
+# Costs and quantities are amounts, never negative: a credit is recorded as a resolution, not as a negative cost.
+NOT_NEGATIVE = [MinValueValidator(0)]
+# A default deadline longer than ten years is a typo, and a huge one overflows the date it is added to.
+MAX_DEADLINE_DAYS = 3650
 
 
 class Kind(models.TextChoices):
@@ -55,7 +61,9 @@ class Category(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=100)
-    default_deadline_days = models.PositiveIntegerField(_("default deadline (days)"), null=True, blank=True)
+    default_deadline_days = models.PositiveIntegerField(
+        _("default deadline (days)"), null=True, blank=True, validators=[MaxValueValidator(MAX_DEADLINE_DAYS)]
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -130,7 +138,9 @@ class Claim(VersionedModel):
     )  # fmt: skip
     resolution = models.CharField(_("resolution"), max_length=16, choices=Resolution.choices, blank=True)
     resolution_notes = models.TextField(_("resolution given to the customer"), blank=True)
-    resolution_cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, null=True, blank=True)
+    resolution_cost = models.DecimalField(
+        _("cost"), max_digits=12, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     closing_note = models.TextField(_("closing note"), blank=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, db_index=True)
@@ -193,7 +203,9 @@ class OriginLine(models.Model):
     product_code = models.CharField(_("product code"), max_length=60, db_index=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     lot = models.CharField(_("lot / serial number"), max_length=60, blank=True, db_index=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, null=True, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=3, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     unit = models.CharField(_("unit"), max_length=16, blank=True)
 
     class Meta:
@@ -278,7 +290,9 @@ class Repair(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=RepairState.choices, default=RepairState.PLANNED)
     started_on = models.DateField(_("started"), null=True, blank=True)
     finished_on = models.DateField(_("finished"), null=True, blank=True)
-    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, null=True, blank=True)
+    cost = models.DecimalField(
+        _("cost"), max_digits=12, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
 
     class Meta:
         ordering = ["pk"]

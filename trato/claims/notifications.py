@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trato.claims.models import Claim, State
+from trato.claims.models import Claim, Kind, State
 from trato.claims.validation import InvalidInput
 from trato.mail.services import language_for, message_queue_from_template
 
@@ -54,6 +54,9 @@ def acknowledgement_recipient(claim: Claim):
 
 def acknowledgement_send(claim: Claim, *, by) -> None:
     """The customer's acknowledgement, in their language, with the claim number to quote."""
+    if claim.kind != Kind.CUSTOMER:  # "we have received your claim" makes no sense to a supplier or to ourselves
+        message = _("Only a customer claim is acknowledged to the customer.")
+        raise InvalidInput(message, fields={"acknowledge": [message]})
     recipient, language = acknowledgement_recipient(claim)
     if recipient is None:
         message = _("Neither the contact nor the company has an email address for the acknowledgement.")

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from trato.claims.models import Action, Claim, Kind, OriginDocument, OriginLine, OriginType, State
+from trato.claims.validation import is_record_id
 from trato.core.listing import ANY, ListParams, ListSpec
 
 SORTS = {
@@ -34,9 +35,9 @@ CLAIM_LIST = ListSpec(
     filters={
         "state": State.values,
         "kind": Kind.values,
-        "category": str.isdigit,
+        "category": is_record_id,
         "responsible": ANY,  # a username, or "none"
-        "partner": str.isdigit,
+        "partner": is_record_id,
         "origin": OriginType.values,
         "document": ANY,
         "product": ANY,

@@ -6,11 +6,11 @@ Mail is written to the outbox in the same transaction, so a refused or rolled-ba
 sends it after commit. Origins, causes, actions and repairs live in subresources.py and are re-exported here.
 """
 
+import contextlib
 import copy
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from trato.claims.validation import (  # noqa: F401
     InvalidInput,
     InvalidState,
     ensure_recordable,
+    is_record_id,
     locked_for_change,
     model_errors,
     raise_if_any,
@@ -80,10 +81,8 @@ def _pk(value):
 
 def _pick(queryset, value):
     """The record of ``queryset`` that ``value`` (a record or a primary key) names, or None."""
-    try:
-        return queryset.filter(pk=_pk(value)).first()
-    except (ValueError, TypeError, ValidationError):
-        return None
+    pk = _pk(value)
+    return queryset.filter(pk=pk).first() if is_record_id(pk) else None
 
 
 def _partner_error(claim: Claim, partner: Partner) -> str | None:
@@ -146,10 +145,10 @@ def _set_category(claim: Claim, value) -> str | None:
 
 
 def _assignees(values) -> tuple[list[User], str | None]:
-    try:
-        pks = {int(_pk(value)) for value in values or ()}
-    except (ValueError, TypeError):
+    given = [_pk(value) for value in values or ()]
+    if not all(is_record_id(pk) for pk in given):
         return [], _("Choose active users only.")
+    pks = {int(pk) for pk in given}
     users = list(User.objects.filter(is_active=True, pk__in=pks))
     return users, (_("Choose active users only.") if len(users) != len(pks) else None)
 
@@ -190,15 +189,22 @@ def _apply(claim: Claim, data: dict, *, by, allowed: set[str]) -> dict[str, list
 
 def _default_deadline(claim: Claim) -> None:
     days = claim.category.default_deadline_days if claim.category else None
-    if claim.deadline is None and days is not None and claim.received_on:
-        claim.deadline = claim.received_on + timedelta(days=days)
+    if claim.deadline is None and days is not None and isinstance(claim.received_on, date):
+        with contextlib.suppress(OverflowError):  # a date received near year 9999: _validate refuses it
+            claim.deadline = claim.received_on + timedelta(days=days)
+
+
+def _date_errors(claim: Claim) -> dict[str, list[str]]:
+    if claim.received_on and claim.received_on > timezone.localdate():
+        return {"received_on": [_("The date received cannot be in the future.")]}
+    if claim.deadline and claim.received_on and claim.deadline < claim.received_on:
+        return {"deadline": [_("The deadline cannot be before the date received.")]}
+    return {}
 
 
 def _validate(claim: Claim, errors: dict[str, list[str]]) -> None:
     errors = {**model_errors(claim, exclude=["number", "created_by", "version"]), **errors}
-    if not errors and claim.deadline and claim.received_on and claim.deadline < claim.received_on:
-        errors["deadline"] = [_("The deadline cannot be before the date received.")]
-    raise_if_any(errors)
+    raise_if_any(errors or _date_errors(claim))
 
 
 def _check_people_see_it(claim: Claim, assignees: list[User]) -> None:

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from trato.accounts.models import User
 from trato.claims.models import Action, Cause, Claim, OriginDocument, OriginLine, Repair, State
-from trato.claims.validation import InvalidInput, ensure_recordable, locked_for_change, model_errors, raise_if_any
+from trato.claims.validation import (
+    InvalidInput,
+    ensure_recordable,
+    is_record_id,
+    locked_for_change,
+    model_errors,
+    raise_if_any,
+)
 
 MAX_ORIGINS = 20
 MAX_LINES = 200
@@ -57,10 +64,10 @@ def _set_owner(action: Action, value) -> str | None:
         action.owner = None
         return None
     pk = getattr(value, "pk", value)
-    try:
-        action.owner = User.objects.get(pk=pk, is_active=True)
-    except (User.DoesNotExist, ValueError, TypeError):
+    owner = User.objects.filter(pk=pk, is_active=True).first() if is_record_id(pk) else None
+    if owner is None:
         return _("Choose an active user.")
+    action.owner = owner
     return None
 
 

@@ -32,6 +32,7 @@ from trato.claims.forms import (
 )
 from trato.claims.models import Action, Category, Cause, Claim, Kind, OriginDocument, OriginType, Repair, State
 from trato.claims.selectors import CLAIM_LIST
+from trato.claims.validation import is_record_id
 from trato.core.access import can_change, get_visible_or_404
 from trato.core.errors import DomainError
 from trato.core.export import EXPORT_FORMATS, export_response
@@ -186,7 +187,8 @@ def claim_detail(request, pk: int):
 def _create_initial(request) -> tuple[dict, str | None]:
     kind = request.GET.get("kind") if request.GET.get("kind") in access.creatable_kinds(request.user) else None
     partner_pk = request.GET.get("partner", "")
-    partner = Partner.objects.visible_to(request.user).filter(pk=partner_pk).first() if partner_pk.isdigit() else None
+    partners = Partner.objects.visible_to(request.user)
+    partner = partners.filter(pk=partner_pk).first() if is_record_id(partner_pk) else None
     kind = kind or kind_for_partner(request.user, partner)
     initial = {"kind": kind, "partner": partner, "received_on": timezone.localdate(), "responsible": request.user}
     return initial, kind

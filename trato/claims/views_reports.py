@@ -5,12 +5,14 @@ import datetime
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from trato.claims import reports
 from trato.claims.models import Kind
+from trato.claims.validation import EARLIEST_DATE, latest_date
 from trato.core.export import export_response
 
 MAX_RANGE = datetime.timedelta(days=5 * 366)  # a wider range gives a table nobody can read
@@ -30,6 +32,14 @@ class ReportFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
+        earliest, latest = EARLIEST_DATE, latest_date()
+        for name in ("date_from", "date_to"):
+            if data.get(name) and not earliest <= data[name] <= latest:  # the month arithmetic overflows near 9999
+                self.add_error(name, _("Choose a date between %(start)s and %(end)s.") % {
+                    "start": formats.date_format(earliest, "SHORT_DATE_FORMAT"),
+                    "end": formats.date_format(latest, "SHORT_DATE_FORMAT"),
+                })  # fmt: skip
+                return data
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))
         elif start and end and end - start > MAX_RANGE:

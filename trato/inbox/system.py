@@ -11,10 +11,11 @@ show it as their author, so a reader knows a machine filed them.
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from trato.accounts.models import ApiToken, User
+from trato.accounts.models import MACHINE_USERNAMES, ApiToken, User
 from trato.accounts.roles import Role
 
 GATEWAY_USERNAME = "mail-gateway"
+assert GATEWAY_USERNAME in MACHINE_USERNAMES
 
 
 def gateway_user() -> User:
