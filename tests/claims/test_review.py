@@ -191,3 +191,35 @@ def test_odd_filter_and_id_values_never_500(value, administrator, client_for):
     assert client.get("/api/v1/claims", {"partner": value}).status_code in (200, 422)
     assert client.get(f"/claims/{value}/").status_code == 404
     assert client.get(f"/api/v1/claims/{value}").status_code in (404, 422)
+
+
+# Mail about a claim goes only to who may open it
+
+
+def _demote(user) -> None:
+    user.groups.clear()
+    user._trato_roles = None  # roles_of caches them on the object
+
+
+def test_a_responsible_who_lost_the_role_gets_no_mail_when_the_claim_opens(purchasing_user, purchasing_manager):
+    from trato.mail.models import OutboundMessage
+
+    claim = make_claim(Kind.SUPPLIER, by=purchasing_manager, responsible=purchasing_user)
+    _demote(purchasing_user)
+    services.claim_move(claim=claim, by=purchasing_manager, move="open")
+    claim.refresh_from_db()
+    assert claim.state == "open"
+    assert not OutboundMessage.objects.exists()
+
+
+def test_a_responsible_who_lost_the_role_gets_no_deadline_reminder(purchasing_user, purchasing_manager):
+    from trato.claims import notifications
+    from trato.mail.models import OutboundMessage
+
+    claim = make_claim(Kind.SUPPLIER, by=purchasing_manager, responsible=purchasing_user)
+    services.claim_move(claim=claim, by=purchasing_manager, move="open")
+    Claim.objects.filter(pk=claim.pk).update(deadline=datetime.date.today())
+    before = OutboundMessage.objects.count()
+    _demote(purchasing_user)
+    notifications.reminders_send()
+    assert OutboundMessage.objects.count() == before

@@ -156,11 +156,14 @@ def test_a_password_or_staff_flag_set_on_the_gateway_by_hand_is_taken_away_when_
 
 
 @pytest.mark.django_db
-def test_an_api_token_made_for_the_gateway_stops_working_when_it_next_files_mail():
+def test_an_api_token_made_for_the_gateway_never_works_and_is_revoked_when_it_next_files_mail():
     secret = new_secret()
-    ApiToken.objects.create(user=gateway_user(), name="sneaky", secret_hash=hash_secret(secret), prefix=secret[:12])
-    assert user_for_token(secret) is not None
+    token = ApiToken.objects.create(
+        user=gateway_user(), name="sneaky", secret_hash=hash_secret(secret), prefix=secret[:12]
+    )
+    assert user_for_token(secret) is None
 
     gateway_user()
 
-    assert user_for_token(secret) is None
+    token.refresh_from_db()
+    assert token.revoked_at is not None

@@ -34,10 +34,15 @@ def _queue_to_user(claim: Claim, user, template: str) -> None:
     )
 
 
+def may_be_told(claim: Claim, user) -> bool:
+    """Mail about a claim goes only to who may open it: a role changed since the assignment must not learn of it."""
+    return bool(user and user.is_active and user.email) and Claim.objects.visible_to(user).filter(pk=claim.pk).exists()
+
+
 def responsible_notify(claim: Claim, *, by) -> bool:
     """Tell the responsible person the claim is theirs; not when they opened it themselves or have no address."""
     person = claim.responsible
-    if person is None or not person.email or not person.is_active or person == by:
+    if person is None or person == by or not may_be_told(claim, person):
         return False
     _queue_to_user(claim, person, "claims_opened")
     return True
@@ -102,7 +107,8 @@ def _remind(claim_pk: int, today: date) -> bool:
         )
         if claim is None:  # another worker has it, or it was reminded meanwhile
             return False
-        _queue_to_user(claim, claim.responsible, "claims_reminder")
+        if may_be_told(claim, claim.responsible):
+            _queue_to_user(claim, claim.responsible, "claims_reminder")
         claim.reminder_sent_on = today
         claim.save(update_fields=["reminder_sent_on"])  # not a user's edit: the version stays
     return True

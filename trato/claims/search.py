@@ -1,31 +1,12 @@
 """Global search provider: claims by number, subject, partner, origin document number or product code, only among
 the claims the user may see."""
 
-from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from trato.claims.models import Claim, OriginDocument, OriginLine
+from trato.claims.models import Claim
+from trato.claims.selectors import search as search_claims
 from trato.core.search import SearchHit, SearchProvider
-
-
-def _matches(word: str) -> Q:
-    documents = OriginDocument.objects.filter(claim=OuterRef("pk"), number__icontains=word)
-    products = OriginLine.objects.filter(document__claim=OuterRef("pk"), product_code__icontains=word)
-    return (
-        Q(number__icontains=word)
-        | Q(subject__icontains=word)
-        | Q(partner__name__icontains=word)
-        | Q(external_ref__iexact=word)
-        | Exists(documents)
-        | Exists(products)
-    )
-
-
-def search_claims(queryset, query: str):
-    for word in query.split()[:8]:
-        queryset = queryset.filter(_matches(word))
-    return queryset
 
 
 def claim_url(claim: Claim) -> str:

@@ -185,94 +185,70 @@ def origin_remove(*, origin: OriginDocument, by) -> None:
         _record(claim, by, "origin_document", text, "")
 
 
-# Causes
+# Causes, actions and repairs: one way to add, change and remove each
+
+
+def _add(model, fields, describe, *, claim: Claim, by, data: dict):
+    """A new ``model`` row on ``claim``: permission first, then the input, then one line on the timeline."""
+    with transaction.atomic():
+        locked = _take(claim, by)
+        record = model(claim=locked)
+        raise_if_any(_validated(record, data, fields, exclude=["claim"]))
+        record.save()
+        _record(locked, by, model._meta.model_name, "", describe(record))
+    return record
+
+
+def _update(model, fields, describe, *, record, by, data: dict):
+    """Change a row; also on a closed claim, where carried-over actions and repairs go on after closing."""
+    with transaction.atomic():
+        claim = _take(record.claim, by, closed_ok=True)
+        current = _own(model, record, claim)
+        before = describe(current)
+        raise_if_any(_validated(current, data, fields, exclude=["claim"]))
+        current.save()
+        _record(claim, by, model._meta.model_name, before, describe(current))
+    return current
+
+
+def _remove(model, describe, *, record, by) -> None:
+    with transaction.atomic():
+        claim = _take(record.claim, by)
+        current = _own(model, record, claim)
+        text = describe(current)
+        current.delete()
+        _record(claim, by, model._meta.model_name, text, "")
 
 
 def cause_add(*, claim: Claim, by, data: dict) -> Cause:
-    cause = Cause(claim=claim)
-    raise_if_any(_validated(cause, data, CAUSE_FIELDS, exclude=["claim"]))
-    with transaction.atomic():
-        locked = _take(claim, by)
-        cause.claim = locked
-        cause.save()
-        _record(locked, by, "cause", "", describe_cause(cause))
-    return cause
+    return _add(Cause, CAUSE_FIELDS, describe_cause, claim=claim, by=by, data=data)
 
 
 def cause_remove(*, cause: Cause, by) -> None:
-    with transaction.atomic():
-        claim = _take(cause.claim, by)
-        cause = _own(Cause, cause, claim)
-        text = describe_cause(cause)
-        cause.delete()
-        _record(claim, by, "cause", text, "")
-
-
-# Actions
+    _remove(Cause, describe_cause, record=cause, by=by)
 
 
 def action_add(*, claim: Claim, by, data: dict) -> Action:
-    action = Action(claim=claim)
-    raise_if_any(_validated(action, data, ACTION_FIELDS, exclude=["claim"]))
-    with transaction.atomic():
-        locked = _take(claim, by)
-        action.claim = locked
-        action.save()
-        _record(locked, by, "action", "", describe_action(action))
-    return action
+    return _add(Action, ACTION_FIELDS, describe_action, claim=claim, by=by, data=data)
 
 
 def action_update(*, action: Action, by, data: dict) -> Action:
     """Also on a closed claim: actions carried over at closing are completed and checked afterwards."""
-    with transaction.atomic():
-        claim = _take(action.claim, by, closed_ok=True)
-        current = _own(Action, action, claim)
-        before = describe_action(current)
-        raise_if_any(_validated(current, data, ACTION_FIELDS, exclude=["claim"]))
-        current.save()
-        _record(claim, by, "action", before, describe_action(current))
-    return current
+    return _update(Action, ACTION_FIELDS, describe_action, record=action, by=by, data=data)
 
 
 def action_remove(*, action: Action, by) -> None:
-    with transaction.atomic():
-        claim = _take(action.claim, by)
-        action = _own(Action, action, claim)
-        text = describe_action(action)
-        action.delete()
-        _record(claim, by, "action", text, "")
-
-
-# Repairs
+    _remove(Action, describe_action, record=action, by=by)
 
 
 def repair_add(*, claim: Claim, by, data: dict) -> Repair:
-    repair = Repair(claim=claim)
-    raise_if_any(_validated(repair, data, REPAIR_FIELDS, exclude=["claim"]))
-    with transaction.atomic():
-        locked = _take(claim, by)
-        repair.claim = locked
-        repair.save()
-        _record(locked, by, "repair", "", describe_repair(repair))
-    return repair
+    return _add(Repair, REPAIR_FIELDS, describe_repair, claim=claim, by=by, data=data)
 
 
 def repair_update(*, repair: Repair, by, data: dict) -> Repair:
     """Also on a closed claim: a repair goes on after the claim is settled."""
-    with transaction.atomic():
-        claim = _take(repair.claim, by, closed_ok=True)
-        current = _own(Repair, repair, claim)
-        before = describe_repair(current)
-        raise_if_any(_validated(current, data, REPAIR_FIELDS, exclude=["claim"]))
-        current.save()
-        _record(claim, by, "repair", before, describe_repair(current))
-    return current
+    return _update(Repair, REPAIR_FIELDS, describe_repair, record=repair, by=by, data=data)
 
 
 def repair_remove(*, repair: Repair, by) -> None:
-    with transaction.atomic():
-        claim = _take(repair.claim, by)
-        repair = _own(Repair, repair, claim)
-        text = describe_repair(repair)
-        repair.delete()
-        _record(claim, by, "repair", text, "")
+    _remove(Repair, describe_repair, record=repair, by=by)

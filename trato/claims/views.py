@@ -1,16 +1,14 @@
 """Claim pages: list, board, export, the claim page and its moves, create (also from a document number), edit.
 
 Views are thin: claims come through visible_to (a claim the user may not see is a 404), forms check the input,
-and the services decide and save. What a claim carries (origin documents, causes, actions, repairs) is added,
-edited and removed through one set of views driven by RECORDS.
+and the services decide and save. What a claim carries (origin documents, causes, actions, repairs) and the
+categories have their pages in views_records.py.
 """
-
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,27 +18,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 from trato.accounts.models import User
 from trato.claims import access, selectors, services, workflow
 from trato.claims.forms import (
-    ActionForm,
-    CategoryForm,
-    CauseForm,
     ClaimForm,
     MoveForm,
-    OriginForm,
     QuickCreateForm,
-    RepairForm,
     kind_for_partner,
 )
-from trato.claims.models import Action, Category, Cause, Claim, Kind, OriginDocument, OriginType, Repair, State
+from trato.claims.models import Category, Claim, Kind, OriginType, State
 from trato.claims.selectors import CLAIM_LIST
-from trato.claims.validation import is_record_id
+from trato.claims.validation import EDITABLE_STATES, is_record_id
 from trato.core.access import can_change, get_visible_or_404
 from trato.core.errors import DomainError
 from trato.core.export import EXPORT_FORMATS, export_response
 from trato.core.forms import add_domain_error
 from trato.core.listing import paginate
 from trato.partners.models import Partner
-
-EDITABLE_STATES = (State.DRAFT, State.OPEN)
 
 
 def _full_page(request) -> bool:
@@ -290,152 +281,3 @@ def claim_move(request, pk: int, move: str):
             return redirect(moved)
     context = {"claim": claim, "form": form, "move": workflow.MOVES[move]}
     return render(request, "claims/move.html", context, status=400 if form.errors else 200)
-
-
-# What a claim carries: origin documents, causes, actions, repairs
-
-
-@dataclass(frozen=True)
-class Record:
-    name: str  # the service's keyword and prefix: origin_add(claim=, by=, data=), origin_remove(origin=, by=)
-    model: type
-    form: type
-    title: str
-    can_update: bool = True
-
-
-RECORDS = {
-    "origins": Record("origin", OriginDocument, OriginForm, gettext_lazy("Origin document"), can_update=False),
-    "causes": Record("cause", Cause, CauseForm, gettext_lazy("Cause"), can_update=False),
-    "actions": Record("action", Action, ActionForm, gettext_lazy("Action")),
-    "repairs": Record("repair", Repair, RepairForm, gettext_lazy("Repair")),
-}
-
-
-def _record_kind(section: str) -> Record:
-    if section not in RECORDS:
-        raise Http404
-    return RECORDS[section]
-
-
-def _changeable_claim(request, pk: int) -> Claim:
-    claim = editable_claim(request, pk)
-    if claim.state not in EDITABLE_STATES:
-        raise PermissionDenied(_("A closed or cancelled claim cannot be changed; reopen it first."))
-    return claim
-
-
-def _item(record: Record, claim: Claim, item_pk: int):
-    item = record.model._default_manager.filter(claim=claim, pk=item_pk).first()
-    if item is None:
-        raise Http404
-    return item
-
-
-def _service(record: Record, action: str):
-    return getattr(services, f"{record.name}_{action}")
-
-
-def _render_record_form(request, claim, record, form, item=None):
-    context = {"claim": claim, "record": record, "form": form, "item": item, "section": _section_of(record)}
-    return render(request, "claims/record_form.html", context, status=400 if form.errors else 200)
-
-
-def _section_of(record: Record) -> str:
-    return next(section for section, value in RECORDS.items() if value is record)
-
-
-def _saved(request, claim, record, message) -> HttpResponseRedirect:
-    messages.success(request, message % {"what": record.title})
-    return redirect(claim.get_absolute_url() + "#" + _section_of(record))
-
-
-@require_http_methods(["GET", "POST"])
-def record_add(request, pk: int, section: str):
-    record = _record_kind(section)
-    claim = _changeable_claim(request, pk)
-    form = record.form(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _service(record, "add")(claim=claim, by=request.user, data=form.service_data())
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return _saved(request, claim, record, _("%(what)s added."))
-    return _render_record_form(request, claim, record, form)
-
-
-@require_http_methods(["GET", "POST"])
-def record_edit(request, pk: int, section: str, item: int):
-    record = _record_kind(section)
-    claim = _changeable_claim(request, pk)
-    if not record.can_update:
-        raise Http404
-    instance = _item(record, claim, item)
-    form = record.form(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _service(record, "update")(**{record.name: instance}, by=request.user, data=form.service_data())
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return _saved(request, claim, record, _("%(what)s saved."))
-    return _render_record_form(request, claim, record, form, instance)
-
-
-@require_http_methods(["POST"])
-def record_remove(request, pk: int, section: str, item: int):
-    record = _record_kind(section)
-    claim = _changeable_claim(request, pk)
-    instance = _item(record, claim, item)
-    try:
-        _service(record, "remove")(**{record.name: instance}, by=request.user)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        return redirect(claim)
-    return _saved(request, claim, record, _("%(what)s removed."))
-
-
-# Categories
-
-
-def _configurable(request) -> set[str]:
-    kinds = access.configurable_kinds(request.user)
-    if not kinds:
-        raise PermissionDenied(_("Only the managers of each kind of claim configure its categories."))
-    return kinds
-
-
-@require_http_methods(["GET", "POST"])
-def category_list(request):
-    kinds = _configurable(request)
-    form = CategoryForm(request.POST or None, user=request.user, initial={"is_active": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            category = services.category_save(by=request.user, data=form.service_data())
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Category “%(name)s” added.") % {"name": category.name})
-            return redirect("claims:categories")
-    context = {"form": form, "categories": Category.objects.filter(kind__in=kinds).order_by("kind", "name")}
-    return render(request, "claims/categories.html", context, status=400 if form.errors else 200)
-
-
-@require_http_methods(["GET", "POST"])
-def category_edit(request, pk: int):
-    kinds = _configurable(request)
-    category = Category.objects.filter(kind__in=kinds, pk=pk).first()
-    if category is None:
-        raise Http404
-    form = CategoryForm(request.POST or None, user=request.user, instance=category)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.category_save(by=request.user, data=form.service_data(), category=category)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Category “%(name)s” saved.") % {"name": saved.name})
-            return redirect("claims:categories")
-    context = {"form": form, "category": category}
-    return render(request, "claims/category_form.html", context, status=400 if form.errors else 200)

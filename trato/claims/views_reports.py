@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from trato.claims import reports
@@ -24,7 +24,7 @@ class DateInput(forms.DateInput):
 
 class ReportFilterForm(forms.Form):
     date_from = forms.DateField(label=gettext_lazy("Received from"), widget=DateInput(format="%Y-%m-%d"))
-    date_to = forms.DateField(label=gettext_lazy("to"), widget=DateInput(format="%Y-%m-%d"))
+    date_to = forms.DateField(label=pgettext_lazy("date range", "to"), widget=DateInput(format="%Y-%m-%d"))
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"), required=False, choices=[("", gettext_lazy("All kinds")), *Kind.choices]
     )

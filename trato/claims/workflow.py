@@ -7,7 +7,7 @@ the list of what is missing, in the user's language; an empty list means the mov
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from trato.claims.models import Claim, Kind, State
 
@@ -22,10 +22,12 @@ class Move:
 
 
 MOVES = {
-    "open": Move("open", gettext_lazy("Open"), frozenset({State.DRAFT}), State.OPEN),
-    "close": Move("close", gettext_lazy("Close"), frozenset({State.OPEN}), State.CLOSED),
-    "cancel": Move("cancel", gettext_lazy("Cancel"), frozenset({State.DRAFT, State.OPEN}), State.CANCELLED, True),
-    "reopen": Move("reopen", gettext_lazy("Reopen"), frozenset({State.CLOSED}), State.OPEN, True),
+    "open": Move("open", pgettext_lazy("claim move", "Open"), frozenset({State.DRAFT}), State.OPEN),
+    "close": Move("close", pgettext_lazy("claim move", "Close"), frozenset({State.OPEN}), State.CLOSED),
+    "cancel": Move(
+        "cancel", pgettext_lazy("claim move", "Cancel"), frozenset({State.DRAFT, State.OPEN}), State.CANCELLED, True
+    ),
+    "reopen": Move("reopen", pgettext_lazy("claim move", "Reopen"), frozenset({State.CLOSED}), State.OPEN, True),
 }
 
 
