@@ -256,7 +256,7 @@ def test_unsettled_actions_and_a_missing_note_block_closing(after_sales_user):
     services.action_add(claim=claim, by=after_sales_user, data={"kind": "corrective", "description": "Revisar"})
     with pytest.raises(services.MoveRefused) as refused:
         services.claim_move(claim=claim, by=after_sales_user, move="close")
-    assert refused.value.missing == ["1 action(s) neither done nor carried over", "a closing note"]
+    assert refused.value.missing == ["1 action neither done nor carried over", "a closing note"]
 
 
 def test_the_whole_procedure_leaves_every_move_on_the_timeline(after_sales_user):

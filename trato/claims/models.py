@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trato.claims import access
 from trato.core.access import AccessQuerySet
@@ -53,7 +54,7 @@ class Resolution(models.TextChoices):
     REPAIR = "repair", _("Repair")
     RETURN = "return", _("Return")
     REJECTED = "rejected", _("Rejected, with reasons")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("resolution", "Other")
 
 
 class Category(models.Model):

@@ -16,7 +16,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from trato.claims.models import Claim, Kind, OriginType, Repair, State
 
@@ -147,7 +147,13 @@ def dimension_table(user, period: Period, dimension: Dimension) -> Table:
         figures["open"] += row["open"]
         figures["closed"] += row["closed"]
     ranked = sorted(per_value.items(), key=lambda item: (-sum(item[1]["months"].values()), item[0]))
-    headers = [str(dimension.column), *map(month_label, months), _("Open"), _("Closed"), _("Total")]
+    headers = [
+        str(dimension.column),
+        *map(month_label, months),
+        pgettext("report count", "Open"),
+        pgettext("report count", "Closed"),
+        _("Total"),
+    ]
     rows = [
         [label, *(f["months"][m] for m in months), f["open"], f["closed"], sum(f["months"].values())]
         for label, f in ranked
@@ -189,11 +195,17 @@ def overview_table(user, period: Period) -> Table:
         "type": "line",
         "labels": [row[0] for row in rows],
         "datasets": [
-            {"label": _("Received"), "data": [row[1] for row in rows]},
-            {"label": _("Closed"), "data": [row[2] for row in rows]},
+            {"label": pgettext("report count", "Received"), "data": [row[1] for row in rows]},
+            {"label": pgettext("report count", "Closed"), "data": [row[2] for row in rows]},
         ],
     }
-    return Table("overview", _("Received and closed per month"), [_("Month"), _("Received"), _("Closed")], rows, chart)
+    return Table(
+        "overview",
+        _("Received and closed per month"),
+        [_("Month"), pgettext("report count", "Received"), pgettext("report count", "Closed")],
+        rows,
+        chart,
+    )
 
 
 def _closed_in(user, period: Period):

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trato.accounts.models import User
@@ -111,7 +111,7 @@ EXPORT_HEADERS = (
     ("documents", gettext_lazy("Origin documents")),
     ("resolution", gettext_lazy("Resolution")),
     ("resolution_cost", gettext_lazy("Cost")),
-    ("closed_at", gettext_lazy("Closed")),
+    ("closed_at", pgettext_lazy("claim date", "Closed")),
 )
 
 

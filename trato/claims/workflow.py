@@ -7,7 +7,7 @@ the list of what is missing, in the user's language; an empty list means the mov
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from trato.claims.models import Claim, Kind, State
 
@@ -52,7 +52,14 @@ def missing_to_close(claim: Claim, *, closing_note: str) -> list[str]:
         missing.append(_("the resolution given"))
     unsettled = [a for a in claim.actions.all() if not a.is_settled]
     if unsettled:
-        missing.append(_("%(count)d action(s) neither done nor carried over") % {"count": len(unsettled)})
+        missing.append(
+            ngettext(
+                "%(count)d action neither done nor carried over",
+                "%(count)d actions neither done nor carried over",
+                len(unsettled),
+            )
+            % {"count": len(unsettled)}
+        )
     if not closing_note.strip():
         missing.append(_("a closing note"))
     return missing
