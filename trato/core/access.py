@@ -6,9 +6,12 @@ endpoints, search, counts, exports, feeds and downloads fetch records only throu
 answers 404 so that its existence does not leak.
 """
 
+from functools import wraps
+
 from django.db import models
 from django.http import Http404
 
+from trato.accounts.roles import is_admin
 from trato.core.errors import NotAllowed
 
 
@@ -41,3 +44,15 @@ def can_change(user, record) -> bool:
 def ensure_can_change(user, record) -> None:
     if not can_change(user, record):
         raise NotAllowed()
+
+
+def admin_only(view):
+    """Pages for administrators only: anyone else gets 404, as if the page did not exist."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper

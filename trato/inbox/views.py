@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from trato.accounts.roles import is_admin
-from trato.core.access import get_visible_or_404
+from trato.core.access import admin_only, get_visible_or_404
 from trato.core.errors import DomainError
 from trato.core.forms import add_domain_error
 from trato.core.listing import ListSpec, paginate
@@ -30,19 +29,13 @@ TRIAGE_LIST = ListSpec(
 PARTNER_MATCHES = 10
 
 
-def _admin_only(request) -> None:
-    if not is_admin(request.user):
-        raise Http404
-
-
 def _message(request, pk) -> InboundMessage:
-    _admin_only(request)
     return get_visible_or_404(InboundMessage, request.user, pk=pk)
 
 
 @require_GET
+@admin_only
 def triage_list(request):
-    _admin_only(request)
     params = TRIAGE_LIST.parse(request.GET)
     queryset = InboundMessage.objects.visible_to(request.user).select_related("mailbox")
     if params.filter("state") != "all":
@@ -84,6 +77,7 @@ def _detail(request, inbound: InboundMessage, *, file_form=None, status: int = 2
 
 
 @require_GET
+@admin_only
 def triage_detail(request, pk: int):
     return _detail(request, _message(request, pk))
 
@@ -98,6 +92,7 @@ def _record_from(form: FileOnRecordForm, user):
 
 
 @require_POST
+@admin_only
 def triage_file(request, pk: int):
     inbound = _message(request, pk)
     form = FileOnRecordForm(request.POST)
@@ -114,6 +109,7 @@ def triage_file(request, pk: int):
 
 
 @require_POST
+@admin_only
 def triage_ignore(request, pk: int):
     inbound = _message(request, pk)
     form = VersionForm(request.POST)
@@ -129,6 +125,7 @@ def triage_ignore(request, pk: int):
 
 
 @require_GET
+@admin_only
 def triage_raw(request, pk: int):
     """The message exactly as it arrived, as a download (never rendered in the browser)."""
     inbound = _message(request, pk)

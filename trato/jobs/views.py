@@ -2,11 +2,9 @@
 
 import datetime
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from trato.accounts.roles import is_admin
+from trato.core.access import admin_only
 from trato.core.errors import DomainError
 from trato.core.listing import ANY, ListSpec, paginate
 from trato.jobs.models import WorkerHeartbeat
@@ -39,18 +37,6 @@ JOB_LIST = ListSpec(
     default_sort="-enqueued",
     filters={"status": set(STATUSES), "task": ANY},
 )
-
-
-def admin_only(view):
-    """Anyone but an administrator gets 404: the page does not exist for them."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_admin(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @dataclass(frozen=True)
