@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "trato.jobs",
     "trato.mail",
     "trato.inbox",
+    "trato.numbering",
+    "trato.webhooks",
+    "trato.reports",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,5 @@ urlpatterns = [
     path("jobs/", include("trato.jobs.urls")),
     path("inbox/", include("trato.inbox.urls")),
     path("mail/", include("trato.mail.urls")),
+    path("webhooks/", include("trato.webhooks.urls")),
 ]
