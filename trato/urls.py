@@ -8,7 +8,7 @@ urlpatterns = [
     path("accounts/", include("trato.accounts.urls")),
     path("partners/", include("trato.partners.urls")),
     path("claims/", include("trato.claims.urls")),
-    path("reports/", include("trato.claims.urls_reports")),
+    path("reports/", include("trato.reports.urls")),
     path("timeline/", include("trato.timeline.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -5,15 +5,14 @@ all: sales and after-sales never learn they exist."""
 import json
 
 import pytest
-from django.http import Http404
 
 from tests.claims.test_services_support import PERSONAS, claims_admin, make_claim, make_partner
 from tests.factories import UserFactory
 from trato.accounts.roles import Role
 from trato.claims import access, services
-from trato.claims.models import Claim, Kind
+from trato.claims.models import Category, Cause, Claim, Kind, OriginDocument, OriginLine
 from trato.claims.search import claim_provider
-from trato.core.errors import NotAllowed
+from trato.core.errors import NotAllowed, NotFound
 from trato.timeline.services import note_add
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +160,7 @@ def test_the_timeline_of_a_claim_opens_only_to_who_sees_it(persona, claims, clie
         )
         assert posted.status_code == (201 if visible else 404), case
         if not visible:
-            with pytest.raises(Http404):
+            with pytest.raises(NotFound):
                 note_add(record=claim, by=persona, body="Hola")
 
 
@@ -173,3 +172,61 @@ def test_the_origin_document_and_product_lead_to_the_claim_only_for_who_sees_it(
     for query in ("REC-5531", "CHAPA-2MM"):
         assert [hit.title for hit in claim_provider.search(purchasing_user, query, 10)] == [str(claim)]
         assert claim_provider.search(after_sales_user, query, 10) == []
+
+
+# The access contract: creating, configuring, categories
+
+
+SEES_CATEGORIES = {
+    Kind.CUSTOMER: {"sales_user", "sales_manager", "after_sales_user", "after_sales_manager", "administrator"},
+    Kind.SUPPLIER: {"purchasing_user", "purchasing_manager", "quality_manager", "administrator"},
+    Kind.INTERNAL: EVERYONE,  # anyone may be assigned an internal one
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_may_create_and_may_configure_answer_per_kind(persona):
+    for kind in Kind.values:
+        assert access.may_create(persona, kind) is (persona.username in CREATES[kind]), kind
+        assert access.may_configure(persona, kind) is (persona.username in CONFIGURES[kind]), kind
+    assert access.may_create(persona) is any(persona.username in names for names in CREATES.values())
+    assert access.may_configure(persona) is any(persona.username in names for names in CONFIGURES.values())
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_whoever_may_create_a_kind_sees_every_claim_of_it(persona, claims):
+    # The ERP reference is unique per kind on this ground: a clash never reveals a claim the creator may not see.
+    assert access.creatable_kinds(persona) == {kind for kind, names in CREATES.items() if persona.username in names}
+    for kind in access.creatable_kinds(persona):
+        of_kind = Claim.objects.filter(kind=kind)
+        assert of_kind.exists()
+        assert set(of_kind.visible_to(persona)) == set(of_kind), kind
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_categories_are_seen_per_kind_of_claim_seen_and_changed_by_who_configures_them(persona):
+    categories = {kind: Category.objects.create(kind=kind, name=f"Golpe {kind}") for kind in Kind.values}
+    seen = {category.kind for category in Category.objects.visible_to(persona)}
+    editable = {category.kind for category in Category.objects.editable_by(persona)}
+    assert seen == {kind for kind in categories if persona.username in SEES_CATEGORIES[kind]}
+    assert editable == {kind for kind in categories if persona.username in CONFIGURES[kind]}
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_the_parts_of_a_claim_follow_their_claim(persona, claims):
+    causes = {
+        case: Cause.objects.create(claim=claim, category="design", description="x") for case, claim in claims.items()
+    }
+    lines = {}
+    for case, claim in claims.items():
+        document = OriginDocument.objects.create(claim=claim, doc_type="delivery", number=f"ALB-{case}")
+        lines[case] = OriginLine.objects.create(document=document, product_code="P-1")
+
+    def cases(queryset, parts):
+        pks = set(queryset.values_list("pk", flat=True))
+        return {case for case, part in parts.items() if part.pk in pks}
+
+    assert cases(Cause.objects.visible_to(persona), causes) == _expected(SEES, persona)
+    assert cases(Cause.objects.editable_by(persona), causes) == _expected(EDITS, persona)
+    assert cases(OriginLine.objects.visible_to(persona), lines) == _expected(SEES, persona)
+    assert cases(OriginLine.objects.editable_by(persona), lines) == _expected(EDITS, persona)

@@ -150,16 +150,52 @@ def test_the_erp_gets_the_first_claim_back_for_the_same_reference(after_sales_us
     assert first.channel == "api"
 
 
-def test_an_erp_reference_on_a_claim_the_caller_cannot_see_is_a_conflict(after_sales_user, purchasing_user):
-    services.claim_create_from_erp(
+def test_an_erp_reference_is_unique_per_kind_so_another_kinds_claim_neither_blocks_nor_shows(
+    after_sales_user, purchasing_user
+):
+    supplier_claim, _created = services.claim_create_from_erp(
         by=purchasing_user, data={"kind": Kind.SUPPLIER, "subject": "NC", "external_ref": "ERP-9"}
     )
-    with pytest.raises(ConflictError) as refused:
-        services.claim_create_from_erp(
-            by=after_sales_user, data={"kind": Kind.CUSTOMER, "subject": "X", "external_ref": "ERP-9"}
-        )
-    assert "RP-" not in str(refused.value.message)
+    customer_claim, created = services.claim_create_from_erp(
+        by=after_sales_user, data={"kind": Kind.CUSTOMER, "subject": "X", "external_ref": "ERP-9"}
+    )
+    assert created is True
+    assert customer_claim.pk != supplier_claim.pk and customer_claim.number.startswith("RC-")
+
+
+def test_the_same_erp_reference_again_in_the_same_kind_returns_the_first_claim(after_sales_user):
+    data = {"kind": Kind.CUSTOMER, "subject": "X", "external_ref": "ERP-10"}
+    first, created_first = services.claim_create_from_erp(by=after_sales_user, data=data)
+    again, created_again = services.claim_create_from_erp(by=after_sales_user, data=data)
+    assert (again.pk, created_first, created_again) == (first.pk, True, False)
     assert Claim.objects.count() == 1
+
+
+def test_the_erp_create_refuses_a_kind_the_caller_may_not_create_before_looking_at_the_reference(
+    after_sales_user, purchasing_user
+):
+    services.claim_create_from_erp(
+        by=purchasing_user, data={"kind": Kind.SUPPLIER, "subject": "NC", "external_ref": "R"}
+    )
+    with pytest.raises(NotAllowed) as refused:
+        services.claim_create_from_erp(
+            by=after_sales_user, data={"kind": Kind.SUPPLIER, "subject": "Y", "external_ref": "R"}
+        )
+    assert refused.value.message == "Your role may not create this kind of claim."
+
+
+def test_a_purchasing_user_posting_a_supplier_claim_with_a_customer_claims_reference_gets_201(
+    after_sales_user, purchasing_user, client_for
+):
+    import json
+
+    make_claim(Kind.CUSTOMER, by=after_sales_user, external_ref="ALB-2026-7")
+    body = {"kind": "supplier", "subject": "Chapa rayada", "partner": make_partner("supplier").pk,
+            "external_ref": "ALB-2026-7"}  # fmt: skip
+    response = client_for(purchasing_user).post("/api/v1/claims", json.dumps(body), "application/json")
+    assert response.status_code == 201
+    assert response.json()["number"].startswith(f"RP-{YEAR}-")
+    assert Claim.objects.filter(external_ref="ALB-2026-7").count() == 2
 
 
 def test_a_duplicate_erp_reference_in_a_plain_create_is_refused(after_sales_user):

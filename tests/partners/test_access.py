@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 
 from tests.partners.conftest import EDITS, PERSONAS, SEES
+from trato.partners import access
+from trato.partners.models import Partner
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +127,45 @@ def test_anonymous_visitors_are_sent_to_log_in_and_the_api_answers_401(client, o
     response = client.get(f"/api/v1/partners/{partner.pk}")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthorized"
+
+
+# The access contract: partners/access.py answers creating and configuring
+
+CREATES = {
+    "sales_user": {"prospect", "customer"},
+    "sales_manager": {"prospect", "customer"},
+    "after_sales_user": set(),
+    "after_sales_manager": {"customer"},
+    "purchasing_user": {"supplier"},
+    "purchasing_manager": {"supplier"},
+    "quality_manager": set(),
+    "administrator": {"prospect", "customer", "supplier"},
+    "outsider": set(),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_may_create_answers_for_the_kinds_each_role_creates(persona):
+    allowed = CREATES[persona.username]
+    assert access.creatable_kinds(persona) == allowed
+    assert access.may_create(persona) is bool(allowed)
+    for kind in ("prospect", "customer", "supplier"):
+        assert access.may_create(persona, [kind]) is (kind in allowed), kind
+    assert access.may_create(persona, ["customer", "supplier"]) is ({"customer", "supplier"} <= allowed)
+    assert access.may_create(persona, []) is False
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_only_administrators_configure_partners(persona):
+    assert access.may_configure(persona) is (persona.username == "administrator")
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_the_querysets_follow_the_access_modules_conditions(persona, one_of_each):
+    visible = {kind for kind, p in one_of_each.items() if Partner.objects.visible_to(persona).filter(pk=p.pk).exists()}
+    editable = {
+        kind for kind, p in one_of_each.items() if Partner.objects.editable_by(persona).filter(pk=p.pk).exists()
+    }
+    assert visible == {kind for kind in one_of_each if persona.username in SEES[kind]}
+    assert editable == {kind for kind in one_of_each if persona.username in EDITS[kind]}
+    assert Partner.objects.visible_to(persona).count() == len(visible)  # each row once, whatever the joins

@@ -2,10 +2,9 @@ import hashlib
 
 import pytest
 from django.db import IntegrityError
-from django.http import Http404
 
 from tests.timeline.conftest import HTML, PDF, PNG, SVG, stored_files, upload
-from trato.core.errors import DomainError, NotAllowed
+from trato.core.errors import DomainError, NotAllowed, NotFound
 from trato.timeline import files as file_rules
 from trato.timeline.models import Attachment, Entry, EntryKind
 from trato.timeline.services import attachment_delete, attachments_add
@@ -162,7 +161,7 @@ def test_a_hostile_name_is_stored_cleaned(customer, sales_user):
 
 @pytest.mark.parametrize("persona", ["outsider", "purchasing_user"], indirect=True)
 def test_someone_who_cannot_see_the_record_cannot_attach_files(customer, persona, media_root):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         add(customer, persona, upload("photo.png", PNG))
     assert stored_files(media_root) == []
 
@@ -228,6 +227,6 @@ def test_someone_who_only_sees_the_record_may_not_delete_another_person_file(cus
 
 def test_someone_who_cannot_see_the_record_cannot_delete_its_files(customer, sales_manager, outsider):
     (attachment,) = add(customer, sales_manager, upload("a.png", PNG))
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         attachment_delete(attachment=attachment, by=outsider)
     assert Attachment.objects.exists()

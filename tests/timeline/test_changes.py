@@ -2,13 +2,14 @@ import dataclasses
 import datetime
 
 import pytest
-from django.http import Http404
+from django.urls import reverse
 from django.utils import translation
 
+from trato.core.errors import NotFound
 from trato.partners.models import Partner, Tag
 from trato.timeline import registry
 from trato.timeline.models import EntryKind
-from trato.timeline.services import changes_record, state_change_record
+from trato.timeline.services import changes_record, created_record, state_change_record
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +86,7 @@ def test_dates_are_shown_localised(customer, sales_manager):
 
 
 def test_an_outsider_cannot_write_changes(customer, outsider):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         changes_record(record=customer, by=outsider, before={"name": "A"}, after={"name": "B"})
 
 
@@ -111,5 +112,31 @@ def test_a_first_state_has_no_old_label(customer, sales_manager, language_as_sta
 
 
 def test_an_outsider_cannot_write_a_state_change(customer, outsider):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         state_change_record(record=customer, by=outsider, old="a", new="b")
+
+
+# A new record: one "created" entry
+
+
+def test_creation_is_one_entry_naming_the_record(customer, sales_manager):
+    entry = created_record(record=customer, by=sales_manager)
+    assert (entry.kind, entry.author) == (EntryKind.CHANGE, sales_manager)
+    assert entry.data == {"created": {"name": "Acme Foods"}, "changes": []}
+    assert entry.change_rows() == []
+
+
+def test_the_created_entry_reads_created_with_the_name_and_no_field_rows(customer, sales_manager, client_for):
+    created_record(record=customer, by=sales_manager)
+    page = reverse("timeline:page", args=["partners.partner", customer.pk])
+    html = client_for(sales_manager).get(page).content.decode()
+    entry = html[html.index("timeline-entry kind-change") :]
+    header = " ".join(entry[: entry.index("</div>")].split())
+    assert "· Created ·" in header and "Field changes" not in header
+    assert '<div class="timeline-created fw-semibold">Acme Foods</div>' in entry
+    assert "→" not in entry
+
+
+def test_an_outsider_cannot_write_a_created_entry(customer, outsider):
+    with pytest.raises(NotFound):
+        created_record(record=customer, by=outsider)

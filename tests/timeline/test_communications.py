@@ -1,10 +1,9 @@
 from datetime import timedelta
 
 import pytest
-from django.http import Http404
 from django.utils import timezone
 
-from trato.core.errors import DomainError
+from trato.core.errors import DomainError, NotFound
 from trato.partners.models import Contact, Partner
 from trato.timeline.models import Entry, EntryKind
 from trato.timeline.services import communication_log
@@ -64,7 +63,7 @@ def test_bad_communication_fields_are_refused(customer, sales_user, overrides, f
 
 
 def test_an_outsider_cannot_log_a_communication(customer, outsider):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         log(customer, outsider)
 
 

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 from django.db import connection, transaction
-from django.http import Http404
 
 from tests.timeline.conftest import PDF, PNG, stored_files, upload
+from trato.core.errors import NotFound
 from trato.partners.models import Partner
 from trato.timeline.models import Attachment, Entry
 from trato.timeline.services import attachment_delete, attachments_add, note_add
@@ -44,7 +44,7 @@ def test_a_note_written_while_its_record_is_being_deleted_leaves_no_orphan(custo
         writer.join(WAIT)
         assert writer.is_alive(), "the note must wait for the deletion to commit or roll back"
     writer.join(5)
-    assert isinstance(outcome.get("error"), Http404)
+    assert isinstance(outcome.get("error"), NotFound)
     assert not Entry.objects.exists()
 
 
@@ -56,7 +56,7 @@ def test_files_uploaded_while_their_record_is_being_deleted_leave_no_orphan(cust
         )
         writer.join(WAIT)
     writer.join(5)
-    assert isinstance(outcome.get("error"), Http404)
+    assert isinstance(outcome.get("error"), NotFound)
     assert not Attachment.objects.exists() and not Entry.objects.exists()
     assert stored_files(media_root) == []
 

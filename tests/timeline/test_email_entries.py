@@ -54,10 +54,10 @@ def test_an_outbound_email_starts_queued_and_keeps_a_reference_to_its_message(cu
 
 
 def test_someone_who_may_not_see_the_record_cannot_write_on_it(customer):
-    from django.http import Http404
+    from trato.core.errors import NotFound
 
     outsider = UserFactory(roles=[Role.PURCHASING_USER])
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         email_record(
             record=customer,
             by=outsider,

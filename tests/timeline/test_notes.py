@@ -1,8 +1,7 @@
 import pytest
-from django.http import Http404
 
 from tests.timeline.conftest import PNG, upload
-from trato.core.errors import DomainError
+from trato.core.errors import DomainError, NotFound
 from trato.timeline.models import Attachment, Entry, EntryKind
 from trato.timeline.services import attachments_add, note_add
 from trato.timeline.templatetags.timeline import note_html
@@ -18,7 +17,7 @@ def test_a_note_is_added_to_the_record_timeline(customer, sales_user):
 
 @pytest.mark.parametrize("persona", ["outsider", "purchasing_user"], indirect=True)
 def test_someone_who_cannot_see_the_record_cannot_add_a_note(customer, persona):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         note_add(record=customer, by=persona, body="hello")
     assert not Entry.objects.exists()
 

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.http import Http404
 
 from trato.accounts.models import SalesTeam, User
+from trato.core.errors import NotFound
 from trato.partners.models import Contact, Partner
 from trato.timeline import registry
 
@@ -17,7 +17,7 @@ def test_the_key_of_a_record_is_the_key_of_its_model(customer):
 
 
 def test_an_unknown_key_is_a_404():
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         registry.model_for("accounts.user")
 
 

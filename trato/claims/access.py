@@ -5,6 +5,10 @@
 - Supplier claims (supplier non-conformities): purchasing users and managers and the quality manager only.
 - Internal non-conformities: the quality manager and the people assigned (responsible or assignees).
 - Administrators: everything.
+
+Whoever may create a kind of claim sees every claim of that kind (tests/claims/test_access.py checks it): the ERP
+reference is unique per kind on that ground, so a clash never reveals a claim the creator may not see.
+Categories: a user sees those of the kinds of claims they see, and configures those of the kinds they manage.
 """
 
 from django.db.models import Q
@@ -81,3 +85,28 @@ def configurable_kinds(user) -> set[str]:
     if Role.QUALITY_MANAGER in roles:
         kinds.add(INTERNAL)
     return kinds
+
+
+def visible_kinds(user) -> set[str]:
+    """The kinds of which this user sees at least some claims (their categories are shown to them)."""
+    roles = roles_of(user)
+    if Role.ADMINISTRATOR in roles:
+        return {CUSTOMER, SUPPLIER, INTERNAL}
+    kinds = {INTERNAL} if user.is_authenticated else set()  # internal ones they are assigned to
+    if roles & AFTER_SALES or roles & SALES:
+        kinds.add(CUSTOMER)
+    if roles & PURCHASING or Role.QUALITY_MANAGER in roles:
+        kinds.add(SUPPLIER)
+    return kinds
+
+
+def may_create(user, kind: str | None = None) -> bool:
+    """May ``user`` create a claim of ``kind`` (of any kind when None)?"""
+    kinds = creatable_kinds(user)
+    return bool(kinds) if kind is None else kind in kinds
+
+
+def may_configure(user, kind: str | None = None) -> bool:
+    """May ``user`` configure the categories of ``kind`` (of some kind when None)?"""
+    kinds = configurable_kinds(user)
+    return bool(kinds) if kind is None else kind in kinds

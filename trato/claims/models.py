@@ -57,6 +57,16 @@ class Resolution(models.TextChoices):
     OTHER = "other", pgettext_lazy("resolution", "Other")
 
 
+class CategoryQuerySet(AccessQuerySet):
+    """A user sees the categories of the kinds of claims they may see, and configures those of the kinds they manage."""
+
+    def visible_to(self, user) -> "CategoryQuerySet":
+        return self.filter(kind__in=access.visible_kinds(user))
+
+    def editable_by(self, user) -> "CategoryQuerySet":
+        return self.filter(kind__in=access.configurable_kinds(user))
+
+
 class Category(models.Model):
     """A configurable category per kind of claim, with an optional default deadline."""
 
@@ -66,6 +76,8 @@ class Category(models.Model):
         _("default deadline (days)"), null=True, blank=True, validators=[MaxValueValidator(MAX_DEADLINE_DAYS)]
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -77,26 +89,8 @@ class Category(models.Model):
         return self.name
 
 
-class NumberSequence(models.Model):
-    """The last number given per prefix and year (locked when a number is taken, so numbers are unique)."""
-
-    prefix = models.CharField(max_length=4)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="claim_sequence_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}: {self.last}"
-
-
 class ClaimQuerySet(AccessQuerySet):
-    def visible_to(self, user) -> "ClaimQuerySet":
-        return self.filter(pk__in=Claim.objects.filter(access.visible_condition(user)).values("pk"))
-
-    def editable_by(self, user) -> "ClaimQuerySet":
-        return self.filter(pk__in=Claim.objects.filter(access.editable_condition(user)).values("pk"))
+    access = access  # visible_condition / editable_condition (they join the assignees: hence a subquery)
 
     def overdue(self, today=None) -> "ClaimQuerySet":
         today = today or timezone.localdate()
@@ -134,7 +128,7 @@ class Claim(VersionedModel):
     received_on = models.DateField(_("date received"), default=timezone.localdate, db_index=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
     external_ref = models.CharField(
-        _("ERP reference"), max_length=80, null=True, blank=True, unique=True,
+        _("ERP reference"), max_length=80, null=True, blank=True,
         help_text=_("The ERP's own reference: creating a claim twice with it returns the first one."),
     )  # fmt: skip
     resolution = models.CharField(_("resolution"), max_length=16, choices=Resolution.choices, blank=True)
@@ -158,6 +152,14 @@ class Claim(VersionedModel):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         indexes = [models.Index(fields=["kind", "state", "deadline"], name="claim_kind_state_deadline")]
+        # Unique per kind, not across kinds: whoever may create a kind of claim sees all claims of that kind
+        # (access.py), so a clash never tells them about a claim they may not see.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "external_ref"], condition=models.Q(external_ref__isnull=False),
+                name="claim_external_ref_unique_per_kind",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
@@ -168,6 +170,22 @@ class Claim(VersionedModel):
     @property
     def is_overdue(self) -> bool:
         return bool(self.deadline and self.state in (State.DRAFT, State.OPEN) and self.deadline < timezone.localdate())
+
+
+class ClaimPartQuerySet(AccessQuerySet):
+    """Origin documents, causes, actions and repairs are seen and changed by whoever sees and changes their claim."""
+
+    claim_path = "claim"
+
+    def visible_to(self, user) -> "ClaimPartQuerySet":
+        return self.filter(**{f"{self.claim_path}__in": Claim.objects.visible_to(user)})
+
+    def editable_by(self, user) -> "ClaimPartQuerySet":
+        return self.filter(**{f"{self.claim_path}__in": Claim.objects.editable_by(user)})
+
+
+class OriginLineQuerySet(ClaimPartQuerySet):
+    claim_path = "document__claim"
 
 
 class OriginType(models.TextChoices):
@@ -190,6 +208,8 @@ class OriginDocument(models.Model):
     number = models.CharField(_("document number"), max_length=60, db_index=True)
     date = models.DateField(_("date"), null=True, blank=True)
 
+    objects = ClaimPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["pk"]
         verbose_name = _("origin document")
@@ -208,6 +228,8 @@ class OriginLine(models.Model):
         _("quantity"), max_digits=12, decimal_places=3, null=True, blank=True, validators=NOT_NEGATIVE
     )
     unit = models.CharField(_("unit"), max_length=16, blank=True)
+
+    objects = OriginLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -232,6 +254,8 @@ class Cause(models.Model):
     category = models.CharField(_("category"), max_length=16, choices=CauseCategory.choices, db_index=True)
     description = models.TextField(_("description"))
     our_fault = models.BooleanField(_("our fault"), default=False)
+
+    objects = ClaimPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -261,6 +285,8 @@ class Action(models.Model):
     carried_over = models.BooleanField(
         _("carried over"), default=False, help_text=_("Left open on purpose when the claim was closed.")
     )
+
+    objects = ClaimPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -294,6 +320,8 @@ class Repair(models.Model):
     cost = models.DecimalField(
         _("cost"), max_digits=12, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
     )
+
+    objects = ClaimPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

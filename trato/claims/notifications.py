@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trato.claims.models import Claim, Kind, State
-from trato.claims.validation import InvalidInput
+from trato.core.errors import InvalidInput
 from trato.mail.services import language_for, message_queue_from_template
 
 logger = logging.getLogger(__name__)

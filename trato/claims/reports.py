@@ -1,76 +1,52 @@
-"""Claim figures for the reports page: counts per month and dimension, time to close, overdue, supplier ranking, cost.
+"""The claims section of /reports/: counts per month and dimension, time to close, overdue, supplier ranking, cost.
 
-Every figure starts from ``Claim.objects.visible_to(user)``, so a report never counts a claim its reader may not
-see. Each table is one or two aggregate queries (GROUP BY month and dimension), whatever the number of claims;
-only the 90th percentile of time to close is computed in Python, because SQLite has no percentile function.
+Registered with the reports app (found by its autodiscovery of ``<app>/reports.py``). Every figure starts from
+``Claim.objects.visible_to(user)``, so a report never counts a claim its reader may not see. Each table is one or two
+aggregate queries (GROUP BY month and dimension), whatever the number of claims; only the 90th percentile of time to
+close is computed in Python, because SQLite has no percentile function.
 """
 
 import datetime
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django import forms
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from trato.accounts.roles import AFTER_SALES, PURCHASING, SALES, Role, roles_of
 from trato.claims.models import Claim, Kind, OriginType, Repair, State
+from trato.reports import registry
+from trato.reports.periods import Period, month_label
+from trato.reports.tables import Chart, Column, ColumnType, Table
 
 OPEN_STATES = (State.DRAFT, State.OPEN)
 ZERO = Decimal("0.00")
+NO_CLAIMS = gettext_lazy("No claims in this period.")
+COUNT, AMOUNT, DAYS, PERCENT = ColumnType.COUNT, ColumnType.AMOUNT, ColumnType.DAYS, ColumnType.PERCENT
 
 
-@dataclass(frozen=True)
-class Period:
-    """The report's filter: claims received from ``start`` to ``end`` (inclusive), of one kind or all."""
+class ClaimsReportFilter(forms.Form):
+    """The section's own filter (in the query as ``claims-kind``)."""
 
-    start: datetime.date
-    end: datetime.date
-    kind: str = ""
-
-    @property
-    def months(self) -> list[datetime.date]:
-        months, month = [], self.start.replace(day=1)
-        while month <= self.end:
-            months.append(month)
-            month = (month + datetime.timedelta(days=32)).replace(day=1)
-        return months
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), required=False, choices=[("", gettext_lazy("All kinds")), *Kind.choices]
+    )
 
 
-def default_period(today: datetime.date | None = None) -> Period:
-    """The last twelve months, this one included."""
-    today = today or timezone.localdate()
-    start = today.replace(day=1)
-    for _month in range(11):
-        start = (start - datetime.timedelta(days=1)).replace(day=1)
-    return Period(start=start, end=today)
-
-
-@dataclass
-class Table:
-    """A figure as plain rows: what the page shows, the chart draws and the CSV download contains."""
-
-    key: str
-    title: str
-    headers: list[str]
-    rows: list[list] = field(default_factory=list)
-    chart: dict | None = None  # {"type", "labels", "datasets": [{"label", "data"}]} for Chart.js
-
-
-def claims_in(user, period: Period):
+def claims_in(user: Any, period: Period, kind: str = "") -> QuerySet[Claim]:
     claims = Claim.objects.visible_to(user).filter(received_on__gte=period.start, received_on__lte=period.end)
-    return claims.filter(kind=period.kind) if period.kind else claims
+    return claims.filter(kind=kind) if kind else claims
 
 
-def month_label(month: datetime.date) -> str:
-    return formats.date_format(month, "YEAR_MONTH_FORMAT")
-
-
-def _month_key(value) -> datetime.date:
+def _month_key(value: datetime.date | datetime.datetime) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
@@ -80,16 +56,16 @@ def _month_key(value) -> datetime.date:
 @dataclass(frozen=True)
 class Dimension:
     key: str
-    title: str
-    column: str
+    title: str | Promise
+    column: str | Promise
     field: str  # what to group on
     only_kind: str = ""  # the supplier dimension counts supplier claims only, the customer one customer claims
     label: Callable[[object], str] = str
     skip_empty: bool = False  # a claim without a product code is not a product's claim
 
 
-def _choice_label(choices) -> Callable[[object], str]:
-    labels = dict(choices)
+def _choice_label(choices: list[tuple[Any, Any]]) -> Callable[[object], str]:
+    labels: dict[object, object] = dict(choices)
     return lambda value: str(labels.get(value, value))
 
 
@@ -115,7 +91,7 @@ DIMENSIONS = [
 CHART_SERIES = 8  # more lines than this make a chart unreadable; the table has every row
 
 
-def _counts_by(claims, dimension: Dimension) -> list[dict]:
+def _counts_by(claims: QuerySet[Claim], dimension: Dimension) -> list[dict[str, Any]]:
     if dimension.only_kind:
         claims = claims.filter(kind=dimension.only_kind)
     return list(
@@ -134,10 +110,10 @@ def _none_label(dimension: Dimension) -> str:
     return _("(none)") if dimension.key != "origin_type" else _("(no origin document)")
 
 
-def dimension_table(user, period: Period, dimension: Dimension) -> Table:
+def dimension_table(user: Any, period: Period, kind: str, dimension: Dimension) -> Table:
     months = period.months
-    per_value: dict[str, dict] = defaultdict(lambda: {"months": defaultdict(int), "open": 0, "closed": 0})
-    for row in _counts_by(claims_in(user, period), dimension):
+    per_value: dict[str, dict[str, Any]] = defaultdict(lambda: {"months": defaultdict(int), "open": 0, "closed": 0})
+    for row in _counts_by(claims_in(user, period, kind), dimension):
         value = row[dimension.field]
         if dimension.skip_empty and value in (None, ""):
             continue
@@ -147,79 +123,72 @@ def dimension_table(user, period: Period, dimension: Dimension) -> Table:
         figures["open"] += row["open"]
         figures["closed"] += row["closed"]
     ranked = sorted(per_value.items(), key=lambda item: (-sum(item[1]["months"].values()), item[0]))
-    headers = [
-        str(dimension.column),
-        *map(month_label, months),
-        pgettext("report count", "Open"),
-        pgettext("report count", "Closed"),
-        _("Total"),
+    columns = [
+        Column(dimension.column),
+        *(Column(month_label(m), COUNT) for m in months),
+        Column(pgettext("report count", "Open"), COUNT),
+        Column(pgettext("report count", "Closed"), COUNT),
+        Column(_("Total"), COUNT),
     ]
     rows = [
         [label, *(f["months"][m] for m in months), f["open"], f["closed"], sum(f["months"].values())]
         for label, f in ranked
     ]
-    chart = {
-        "type": "bar",
-        "stacked": True,
-        "labels": [month_label(m) for m in months],
-        "datasets": [{"label": label, "data": [f["months"][m] for m in months]} for label, f in ranked[:CHART_SERIES]],
-    }
-    return Table(dimension.key, str(dimension.title), headers, rows, chart)
+    chart = Chart(
+        "bar",
+        labels=[month_label(m) for m in months],
+        datasets=[{"label": label, "data": [f["months"][m] for m in months]} for label, f in ranked[:CHART_SERIES]],
+        stacked=True,
+    )
+    return Table(dimension.key, dimension.title, columns, rows, chart, empty_message=NO_CLAIMS)
 
 
 # Received and closed per month -------------------------------------------------------------------------------------
 
 
-def overview_table(user, period: Period) -> Table:
-    months = period.months
-    received = dict(
-        claims_in(user, period)
-        .annotate(month=TruncMonth("received_on"))
+def _per_month(claims: QuerySet[Claim], date_field: str) -> dict[datetime.date, int]:
+    counted = (
+        claims.annotate(month=TruncMonth(date_field))
         .values("month")
         .annotate(count=Count("pk"))
         .order_by()
         .values_list("month", "count")
     )
-    closed = dict(
-        _closed_in(user, period)
-        .annotate(month=TruncMonth("closed_at"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by()
-        .values_list("month", "count")
-    )
-    received = {_month_key(k): v for k, v in received.items()}
-    closed = {_month_key(k): v for k, v in closed.items()}
-    rows = [[month_label(m), received.get(m, 0), closed.get(m, 0)] for m in months]
-    chart = {
-        "type": "line",
-        "labels": [row[0] for row in rows],
-        "datasets": [
+    return {_month_key(month): count for month, count in counted}
+
+
+def overview_table(user: Any, period: Period, kind: str = "") -> Table:
+    received = _per_month(claims_in(user, period, kind), "received_on")
+    closed = _per_month(_closed_in(user, period, kind), "closed_at")
+    rows: list[list[Any]] = [[month_label(m), received.get(m, 0), closed.get(m, 0)] for m in period.months]
+    chart = Chart(
+        "line",
+        labels=[row[0] for row in rows],
+        datasets=[
             {"label": pgettext("report count", "Received"), "data": [row[1] for row in rows]},
             {"label": pgettext("report count", "Closed"), "data": [row[2] for row in rows]},
         ],
-    }
-    return Table(
-        "overview",
-        _("Received and closed per month"),
-        [_("Month"), pgettext("report count", "Received"), pgettext("report count", "Closed")],
-        rows,
-        chart,
     )
+    columns = [
+        Column(_("Month")),
+        Column(pgettext("report count", "Received"), COUNT),
+        Column(pgettext("report count", "Closed"), COUNT),
+    ]
+    return Table("overview", _("Received and closed per month"), columns, rows, chart, empty_message=NO_CLAIMS)
 
 
-def _closed_in(user, period: Period):
+def _closed_in(user: Any, period: Period, kind: str = "") -> QuerySet[Claim]:
     """Claims closed within the period (whenever they were received)."""
     claims = Claim.objects.visible_to(user).filter(
         state=State.CLOSED, closed_at__date__gte=period.start, closed_at__date__lte=period.end
     )
-    return claims.filter(kind=period.kind) if period.kind else claims
+    return claims.filter(kind=kind) if kind else claims
 
 
 # Time to close ----------------------------------------------------------------------------------------------------
 
 
-def percentile(values: list, fraction: float):
+def percentile(values: list[datetime.timedelta], fraction: float) -> datetime.timedelta | None:
     """The nearest-rank percentile of ``values`` (None when empty): the smallest value ≥ that share of them."""
     if not values:
         return None
@@ -227,7 +196,7 @@ def percentile(values: list, fraction: float):
     return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
-def average(values: list):
+def average(values: list[datetime.timedelta]) -> datetime.timedelta | None:
     return sum(values, datetime.timedelta()) / len(values) if values else None
 
 
@@ -245,11 +214,11 @@ class Summary:
     overdue: int
 
 
-def summary(user, period: Period) -> Summary:
-    durations = [d for d in _closed_in(user, period).values_list("time_to_close", flat=True) if d is not None]
+def summary(user: Any, period: Period, kind: str = "") -> Summary:
+    durations = [d for d in _closed_in(user, period, kind).values_list("time_to_close", flat=True) if d is not None]
     overdue_claims = Claim.objects.visible_to(user).overdue()
-    if period.kind:
-        overdue_claims = overdue_claims.filter(kind=period.kind)
+    if kind:
+        overdue_claims = overdue_claims.filter(kind=kind)
     return Summary(
         closed=len(durations),
         average_days=days(average(durations)),
@@ -258,21 +227,22 @@ def summary(user, period: Period) -> Summary:
     )
 
 
-def time_to_close_table(user, period: Period) -> Table:
-    figures = summary(user, period)
-    rows = [
+def time_to_close_table(user: Any, period: Period, kind: str = "") -> Table:
+    figures = summary(user, period, kind)
+    rows: list[list[Any]] = [
         [_("Claims closed"), figures.closed],
         [_("Average time to close (days)"), figures.average_days],
         [_("90th percentile of time to close (days)"), figures.p90_days],
         [_("Overdue now"), figures.overdue],
     ]
-    return Table("time_to_close", _("Time to close and overdue"), [_("Figure"), _("Value")], rows)
+    columns = [Column(_("Figure")), Column(_("Value"), COUNT)]
+    return Table("time_to_close", _("Time to close and overdue"), columns, rows, value_types=(COUNT, DAYS, DAYS, COUNT))
 
 
 # Supplier ranking and cost ---------------------------------------------------------------------------------------
 
 
-def _repair_cost_by(claims, group_field: str) -> dict:
+def _repair_cost_by(claims: QuerySet[Claim], group_field: str) -> dict[Any, Decimal]:
     repairs = Repair.objects.filter(claim__in=claims.values("pk"), cost__isnull=False)
     return dict(
         repairs.values(f"claim__{group_field}")
@@ -282,9 +252,9 @@ def _repair_cost_by(claims, group_field: str) -> dict:
     )
 
 
-def supplier_ranking_table(user, period: Period) -> Table:
+def supplier_ranking_table(user: Any, period: Period, kind: str = "") -> Table:
     """Suppliers by number of non-conformities: count, share of all of them, and what they cost."""
-    claims = claims_in(user, period).filter(kind=Kind.SUPPLIER, partner__isnull=False)
+    claims = claims_in(user, period, kind).filter(kind=Kind.SUPPLIER, partner__isnull=False)
     counted = list(
         claims.values("partner", "partner__name")
         .annotate(count=Count("pk"), cost=Sum("resolution_cost"))
@@ -292,7 +262,7 @@ def supplier_ranking_table(user, period: Period) -> Table:
     )
     repair_costs = _repair_cost_by(claims, "partner")
     total = sum(row["count"] for row in counted)
-    rows = [
+    rows: list[list[Any]] = [
         [
             position,
             row["partner__name"],
@@ -302,19 +272,25 @@ def supplier_ranking_table(user, period: Period) -> Table:
         ]
         for position, row in enumerate(counted, start=1)
     ]
-    headers = [_("Rank"), _("Supplier"), _("Claims"), _("Share (%)"), _("Cost")]
-    chart = {
-        "type": "bar",
-        "horizontal": True,
-        "labels": [row[1] for row in rows[:10]],
-        "datasets": [{"label": _("Claims"), "data": [row[2] for row in rows[:10]]}],
-    }
-    return Table("supplier_ranking", _("Supplier ranking"), headers, rows, chart)
+    top = rows[:10]
+    datasets = [{"label": _("Claims"), "data": [row[2] for row in top]}]
+    chart = Chart("bar", [row[1] for row in top], datasets, horizontal=True)
+    return Table("supplier_ranking", _("Supplier ranking"), _ranking_columns(), rows, chart, empty_message=NO_CLAIMS)
 
 
-def cost_table(user, period: Period) -> Table:
+def _ranking_columns() -> list[Column]:
+    return [
+        Column(_("Rank"), COUNT),
+        Column(_("Supplier")),
+        Column(_("Claims"), COUNT),
+        Column(_("Share (%)"), PERCENT),
+        Column(_("Cost"), AMOUNT),
+    ]
+
+
+def cost_table(user: Any, period: Period, kind: str = "") -> Table:
     """Resolution cost plus repairs' cost, per month the claims were received."""
-    claims = claims_in(user, period)
+    claims = claims_in(user, period, kind)
     resolution = {
         _month_key(month): cost or ZERO
         for month, cost in claims.annotate(month=TruncMonth("received_on"))
@@ -326,44 +302,67 @@ def cost_table(user, period: Period) -> Table:
     repairs: dict[datetime.date, Decimal] = defaultdict(lambda: ZERO)
     for day, cost in _repair_cost_by(claims, "received_on").items():  # per day received; months summed here
         repairs[day.replace(day=1)] += cost or ZERO
-    rows = []
+    rows: list[list[Any]] = []
     for month in period.months:
         claim_cost = resolution.get(month, ZERO)
         rows.append([month_label(month), claim_cost, repairs[month], claim_cost + repairs[month]])
     rows.append([_("Total"), *(sum((row[i] for row in rows), ZERO) for i in (1, 2, 3))])
-    chart = {
-        "type": "bar",
-        "stacked": True,
-        "labels": [row[0] for row in rows[:-1]],
-        "datasets": [
-            {"label": _("Resolution"), "data": [float(row[1]) for row in rows[:-1]]},
-            {"label": _("Repairs"), "data": [float(row[2]) for row in rows[:-1]]},
+    chart = Chart(
+        "bar",
+        labels=[row[0] for row in rows[:-1]],
+        datasets=[
+            {"label": _("Resolution"), "data": [row[1] for row in rows[:-1]]},
+            {"label": _("Repairs"), "data": [row[2] for row in rows[:-1]]},
         ],
-    }
-    headers = [_("Month"), _("Resolution cost"), _("Repairs cost"), _("Total")]
-    return Table("cost", _("Cost of claims"), headers, rows, chart)
+        stacked=True,
+    )
+    columns = [
+        Column(_("Month")),
+        Column(_("Resolution cost"), AMOUNT),
+        Column(_("Repairs cost"), AMOUNT),
+        Column(_("Total"), AMOUNT),
+    ]
+    return Table("cost", _("Cost of claims"), columns, rows, chart, empty_message=NO_CLAIMS)
 
 
-# The whole report -------------------------------------------------------------------------------------------------
+# The section ------------------------------------------------------------------------------------------------------
 
 
-def _dimension_builder(dimension: Dimension):
-    return lambda user, period: dimension_table(user, period, dimension)
+def _with_kind(build: Callable[..., Table]) -> registry.Builder:
+    return lambda user, period, filters: build(user, period, filters.get("kind", ""))
 
 
-TABLES: dict[str, Callable[..., Table]] = {
-    "overview": overview_table,
+def _dimension_builder(dimension: Dimension) -> registry.Builder:
+    return lambda user, period, filters: dimension_table(user, period, filters.get("kind", ""), dimension)
+
+
+TABLES: dict[str, registry.Builder] = {
+    "overview": _with_kind(overview_table),
     **{dimension.key: _dimension_builder(dimension) for dimension in DIMENSIONS},
-    "time_to_close": time_to_close_table,
-    "supplier_ranking": supplier_ranking_table,
-    "cost": cost_table,
+    "time_to_close": _with_kind(time_to_close_table),
+    "supplier_ranking": _with_kind(supplier_ranking_table),
+    "cost": _with_kind(cost_table),
 }
 
+# The roles claims/access.py's visible_condition gives some claims to; the figures themselves still go through
+# visible_to, so this only decides whether the section is worth showing.
+CLAIMS_ROLES = AFTER_SALES | SALES | PURCHASING | {Role.QUALITY_MANAGER, Role.ADMINISTRATOR}
 
-def report_tables(user, period: Period) -> list[Table]:
-    return [build(user, period) for build in TABLES.values()]
+
+def may_see_claims_reports(user: Any) -> bool:
+    """Whoever a role lets see some claims, and anyone assigned to one (internal non-conformities)."""
+    if roles_of(user) & CLAIMS_ROLES:
+        return True
+    return bool(user.is_authenticated) and Claim.objects.filter(Q(responsible=user) | Q(assignees=user)).exists()
 
 
-def chart_data(tables: list[Table]) -> dict:
-    """What claims-reports.js draws, keyed by table: read from a json_script block (no inline script)."""
-    return {table.key: table.chart for table in tables if table.chart}
+registry.register(
+    registry.Section(
+        key="claims",
+        title=gettext_lazy("Claims"),
+        may_see=may_see_claims_reports,
+        tables=TABLES,
+        filter_form=ClaimsReportFilter,
+        summary="time_to_close",
+    )
+)

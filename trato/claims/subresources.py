@@ -6,19 +6,14 @@ The claim's version does not move: adding a cause does not make someone's open e
 """
 
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from trato.accounts.models import User
+from trato.accounts.selectors import assignable_users
 from trato.claims.models import Action, Cause, Claim, OriginDocument, OriginLine, Repair, State
-from trato.claims.validation import (
-    InvalidInput,
-    ensure_recordable,
-    is_record_id,
-    locked_for_change,
-    model_errors,
-    raise_if_any,
-)
+from trato.claims.validation import ensure_recordable
+from trato.core.errors import InvalidInput, NotFound
+from trato.core.services import lock_for_change, service_transaction
+from trato.core.validation import is_record_id, model_errors, raise_if_any
 
 MAX_ORIGINS = 20
 MAX_LINES = 200
@@ -64,7 +59,7 @@ def _set_owner(action: Action, value) -> str | None:
         action.owner = None
         return None
     pk = getattr(value, "pk", value)
-    owner = User.objects.filter(pk=pk, is_active=True).first() if is_record_id(pk) else None
+    owner = assignable_users().filter(pk=pk).first() if is_record_id(pk) else None
     if owner is None:
         return _("Choose an active user.")
     action.owner = owner
@@ -115,7 +110,7 @@ def _record(claim: Claim, by, field: str, old: str, new: str) -> None:
 
 
 def _take(claim: Claim, by, *, closed_ok: bool = False) -> Claim:
-    locked = locked_for_change(claim, by=by)
+    locked = lock_for_change(claim, by=by)
     if not (closed_ok and locked.state == State.CLOSED):
         ensure_recordable(locked)
     return locked
@@ -125,7 +120,7 @@ def _own(model, record, claim: Claim):
     """``record`` as it is now, if it still belongs to ``claim`` (someone may have removed it meanwhile)."""
     current = model.objects.filter(pk=record.pk, claim=claim).first()
     if current is None:
-        raise Http404
+        raise NotFound()
     return current
 
 
@@ -169,7 +164,7 @@ def origins_create(*, claim: Claim, origins) -> list[OriginDocument]:
 
 def origin_add(*, claim: Claim, by, data: dict) -> OriginDocument:
     """An ERP document the claim came from, with its affected lines."""
-    with transaction.atomic():
+    with service_transaction():
         locked = _take(claim, by)
         origin = origins_create(claim=locked, origins=[data])[0]
         _record(locked, by, "origin_document", "", describe_origin(origin, origin.lines.all()))
@@ -177,7 +172,7 @@ def origin_add(*, claim: Claim, by, data: dict) -> OriginDocument:
 
 
 def origin_remove(*, origin: OriginDocument, by) -> None:
-    with transaction.atomic():
+    with service_transaction():
         claim = _take(origin.claim, by)
         origin = _own(OriginDocument, origin, claim)
         text = describe_origin(origin, origin.lines.all())
@@ -190,7 +185,7 @@ def origin_remove(*, origin: OriginDocument, by) -> None:
 
 def _add(model, fields, describe, *, claim: Claim, by, data: dict):
     """A new ``model`` row on ``claim``: permission first, then the input, then one line on the timeline."""
-    with transaction.atomic():
+    with service_transaction():
         locked = _take(claim, by)
         record = model(claim=locked)
         raise_if_any(_validated(record, data, fields, exclude=["claim"]))
@@ -201,7 +196,7 @@ def _add(model, fields, describe, *, claim: Claim, by, data: dict):
 
 def _update(model, fields, describe, *, record, by, data: dict):
     """Change a row; also on a closed claim, where carried-over actions and repairs go on after closing."""
-    with transaction.atomic():
+    with service_transaction():
         claim = _take(record.claim, by, closed_ok=True)
         current = _own(model, record, claim)
         before = describe(current)
@@ -212,7 +207,7 @@ def _update(model, fields, describe, *, record, by, data: dict):
 
 
 def _remove(model, describe, *, record, by) -> None:
-    with transaction.atomic():
+    with service_transaction():
         claim = _take(record.claim, by)
         current = _own(model, record, claim)
         text = describe(current)

@@ -1,37 +1,24 @@
-"""The claim procedure as data: which moves exist, and what each needs before it is allowed.
+"""The claim procedure as data on the generic engine (trato.core.workflow).
 
-Draft → Open → Closed, Cancelled from Draft or Open, and Reopen (with a reason) from Closed. Every guard returns
-the list of what is missing, in the user's language; an empty list means the move may go ahead.
+Draft → Open → Closed, Cancelled from Draft or Open, and Reopen (with a reason) from Closed. Each move carries its
+guard (what is missing, in the user's language), its effect (the dates it stamps), its messages and its event.
 """
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from trato.claims.models import Claim, Kind, State
+from trato.core.workflow import Move, Workflow
 
-
-@dataclass(frozen=True)
-class Move:
-    name: str
-    label: str
-    source: frozenset[str]
-    target: str
-    needs_reason: bool = False
-
-
-MOVES = {
-    "open": Move("open", pgettext_lazy("claim move", "Open"), frozenset({State.DRAFT}), State.OPEN),
-    "close": Move("close", pgettext_lazy("claim move", "Close"), frozenset({State.OPEN}), State.CLOSED),
-    "cancel": Move(
-        "cancel", pgettext_lazy("claim move", "Cancel"), frozenset({State.DRAFT, State.OPEN}), State.CANCELLED, True
-    ),
-    "reopen": Move("reopen", pgettext_lazy("claim move", "Reopen"), frozenset({State.CLOSED}), State.OPEN, True),
+OPENED, CLOSED, REOPENED = "claim.opened", "claim.closed", "claim.reopened"
+EVENTS = {
+    OPENED: gettext_lazy("A claim was opened"),
+    CLOSED: gettext_lazy("A claim was closed"),
+    REOPENED: gettext_lazy("A claim was reopened"),
 }
 
 
-def missing_to_open(claim: Claim) -> list[str]:
+def missing_to_open(claim: Claim, inputs: dict | None = None) -> list[str]:
     missing = []
     if claim.kind != Kind.INTERNAL and claim.partner_id is None:
         missing.append(_("the customer or supplier"))
@@ -44,26 +31,78 @@ def missing_to_open(claim: Claim) -> list[str]:
     return missing
 
 
-def missing_to_close(claim: Claim, *, closing_note: str) -> list[str]:
+def _unsettled_actions(claim: Claim) -> list[str]:
+    count = sum(1 for action in claim.actions.all() if not action.is_settled)
+    if not count:
+        return []
+    message = ngettext(
+        "%(count)d action neither done nor carried over", "%(count)d actions neither done nor carried over", count
+    )
+    return [message % {"count": count}]
+
+
+def missing_to_close(claim: Claim, inputs: dict | None = None) -> list[str]:
     missing = []
     if not claim.causes.exists():
         missing.append(_("at least one cause"))
     if not claim.resolution:
         missing.append(_("the resolution given"))
-    unsettled = [a for a in claim.actions.all() if not a.is_settled]
-    if unsettled:
-        missing.append(
-            ngettext(
-                "%(count)d action neither done nor carried over",
-                "%(count)d actions neither done nor carried over",
-                len(unsettled),
-            )
-            % {"count": len(unsettled)}
-        )
-    if not closing_note.strip():
+    missing += _unsettled_actions(claim)
+    if not str((inputs or {}).get("closing_note") or "").strip():
         missing.append(_("a closing note"))
     return missing
 
 
+def _stamp_opened(claim: Claim, inputs: dict, now) -> list[str]:
+    claim.opened_at = now
+    return ["opened_at"]
+
+
+def _stamp_closed(claim: Claim, inputs: dict, now) -> list[str]:
+    claim.closed_at, claim.closing_note = now, str(inputs.get("closing_note") or "").strip()
+    claim.time_to_close = now - (claim.opened_at or claim.created_at)
+    return ["closed_at", "closing_note", "time_to_close"]
+
+
+def _notify_opened(claim: Claim, inputs: dict, by) -> None:
+    from trato.claims import notifications  # it imports the mail machinery; keep this module light
+
+    notifications.claim_opened(claim, by=by, acknowledge=bool(inputs.get("acknowledge")))
+
+
+def _clear_closed(claim: Claim, inputs: dict, now) -> list[str]:
+    claim.closed_at = claim.time_to_close = None
+    return ["closed_at", "time_to_close"]
+
+
+OPEN = Move(
+    "open", pgettext_lazy("claim move", "Open"), frozenset({State.DRAFT}), State.OPEN,
+    guard=missing_to_open, effect=_stamp_opened, then=_notify_opened, event=OPENED,
+    refused=gettext_lazy("Only a draft claim can be opened."),
+    to_add=gettext_lazy("To open this claim, add: %(missing)s."),
+)  # fmt: skip
+CLOSE = Move(
+    "close", pgettext_lazy("claim move", "Close"), frozenset({State.OPEN}), State.CLOSED,
+    guard=missing_to_close, effect=_stamp_closed, event=CLOSED, note_input="closing_note",
+    refused=gettext_lazy("Only an open claim can be closed."),
+    to_add=gettext_lazy("To close this claim, add: %(missing)s."),
+)  # fmt: skip
+CANCEL = Move(
+    "cancel", pgettext_lazy("claim move", "Cancel"), frozenset({State.DRAFT, State.OPEN}), State.CANCELLED,
+    needs_reason=True,
+    refused=gettext_lazy("Only a draft or open claim can be cancelled."),
+    to_add=gettext_lazy("To cancel this claim, add: %(missing)s."),
+)  # fmt: skip
+REOPEN = Move(
+    "reopen", pgettext_lazy("claim move", "Reopen"), frozenset({State.CLOSED}), State.OPEN,
+    needs_reason=True, effect=_clear_closed, event=REOPENED,
+    refused=gettext_lazy("Only a closed claim can be reopened."),
+    to_add=gettext_lazy("To reopen this claim, add: %(missing)s."),
+)  # fmt: skip
+
+CLAIM_WORKFLOW = Workflow(moves=[OPEN, CLOSE, CANCEL, REOPEN], state_field="state")
+MOVES = CLAIM_WORKFLOW.moves()
+
+
 def moves_available(claim: Claim) -> list[Move]:
-    return [move for move in MOVES.values() if claim.state in move.source]
+    return CLAIM_WORKFLOW.available(claim)

@@ -1,14 +1,26 @@
 """The one place that answers "which records may this user see, which may they change".
 
-Every model that users reach gets a queryset class deriving from AccessQuerySet. Views, API
-endpoints, search, counts, exports, feeds and downloads fetch records only through
-``visible_to`` and check writes only through ``editable_by``; a record the user may not see
-answers 404 so that its existence does not leak.
+The access contract, for every app:
+
+- Every model that users reach has a queryset deriving from ``AccessQuerySet`` that answers
+  ``visible_to(user)`` and ``editable_by(user)``. Views, API endpoints, search, counts, exports, feeds and
+  downloads fetch records only through ``visible_to`` and check writes only through ``editable_by`` (services do
+  it with ``trato.core.services.lock_for_change``); a record the user may not see answers 404 so that its
+  existence does not leak.
+- The rules live in the app's ``access.py``, as conditions only: ``visible_condition(user) -> Q`` and
+  ``editable_condition(user) -> Q`` on the model's fields. A queryset points at that module
+  (``access = <module>``) and AccessQuerySet derives both methods from it; a model whose rules follow another
+  record's (a contact follows its company) overrides the two methods instead.
+- The same ``access.py`` answers what is not about an existing record: ``may_create(user, ...)`` (may this user
+  create one, of this kind) and ``may_configure(user, ...)`` (may they change the app's settings, such as
+  categories). Services ask these; pages ask them to decide which buttons to show.
+- Roles come from ``trato.accounts.roles``; administrators pass every check.
 """
 
 from functools import wraps
 
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
 from trato.accounts.roles import is_admin
@@ -16,11 +28,26 @@ from trato.core.errors import NotAllowed
 
 
 class AccessQuerySet(models.QuerySet):
+    # The app's access module: visible_condition(user) and editable_condition(user), each a Q on this model.
+    access = None
+
     def visible_to(self, user) -> "AccessQuerySet":
-        raise NotImplementedError
+        return self._meeting(self._access().visible_condition(user))
 
     def editable_by(self, user) -> "AccessQuerySet":
-        raise NotImplementedError
+        return self._meeting(self._access().editable_condition(user))
+
+    def _access(self):
+        if self.access is None:
+            raise NotImplementedError(f"{type(self).__name__}: set access = <the app's access module>.")
+        return self.access
+
+    def _meeting(self, condition: Q) -> "AccessQuerySet":
+        """The rows meeting ``condition``, each once: conditions may cross to-many relations (assignees, teams),
+        so they are applied in a subquery rather than joined into this queryset."""
+        if not condition:  # Q(): everything, as for administrators
+            return self.all()
+        return self.filter(pk__in=self.model._default_manager.filter(condition).values("pk"))
 
 
 def _queryset(model_or_queryset):

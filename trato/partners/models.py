@@ -5,65 +5,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from trato.accounts.roles import Role, has_role, roles_of
 from trato.core.access import AccessQuerySet
 from trato.core.concurrency import VersionedModel
-
-SEES_PROSPECTS = {Role.ADMINISTRATOR, Role.SALES_USER, Role.SALES_MANAGER}
-SEES_CUSTOMERS = SEES_PROSPECTS | {Role.AFTER_SALES_USER, Role.AFTER_SALES_MANAGER, Role.QUALITY_MANAGER}
-SEES_SUPPLIERS = {Role.ADMINISTRATOR, Role.PURCHASING_USER, Role.PURCHASING_MANAGER, Role.QUALITY_MANAGER}
+from trato.partners import access
+from trato.partners.access import creatable_kinds  # noqa: F401 (re-exported for forms and views)
 
 KINDS = ("prospect", "customer", "supplier")
 KIND_LABELS = {"prospect": _("Prospect"), "customer": _("Customer"), "supplier": _("Supplier")}
 
 
-def _kind_filter(roles: frozenset[str], prospects: set, customers: set, suppliers: set) -> Q:
-    condition = Q(pk__in=[])
-    if roles & prospects:
-        condition |= Q(is_prospect=True)
-    if roles & customers:
-        condition |= Q(is_customer=True)
-    if roles & suppliers:
-        condition |= Q(is_supplier=True)
-    return condition
-
-
 class PartnerQuerySet(AccessQuerySet):
-    def visible_to(self, user) -> "PartnerQuerySet":
-        return self.filter(_kind_filter(roles_of(user), SEES_PROSPECTS, SEES_CUSTOMERS, SEES_SUPPLIERS))
-
-    def editable_by(self, user) -> "PartnerQuerySet":
-        roles = roles_of(user)
-        if Role.ADMINISTRATOR in roles:
-            return self.all()
-        condition = Q(pk__in=[])
-        if Role.SALES_MANAGER in roles:
-            condition |= Q(is_prospect=True) | Q(is_customer=True)
-        elif Role.SALES_USER in roles:
-            mine = Q(salesperson=user) | Q(salesperson__isnull=True) | Q(salesperson__sales_teams__leader=user)
-            condition |= (Q(is_prospect=True) | Q(is_customer=True)) & mine
-        if Role.AFTER_SALES_MANAGER in roles:
-            condition |= Q(is_customer=True)
-        if Role.PURCHASING_MANAGER in roles:
-            condition |= Q(is_supplier=True)
-        elif Role.PURCHASING_USER in roles:
-            condition |= Q(is_supplier=True) & (Q(purchasing_responsible=user) | Q(purchasing_responsible__isnull=True))
-        return self.filter(pk__in=self.filter(condition).values("pk"))
+    access = access  # partners/access.py: who sees and changes which partners
 
     def active(self) -> "PartnerQuerySet":
         return self.filter(is_archived=False)
-
-
-def creatable_kinds(user) -> set[str]:
-    """Which kinds of partner this user may create: prospect, customer, supplier."""
-    kinds = set()
-    if has_role(user, Role.ADMINISTRATOR, Role.SALES_USER, Role.SALES_MANAGER):
-        kinds |= {"prospect", "customer"}
-    if has_role(user, Role.AFTER_SALES_MANAGER):
-        kinds |= {"customer"}
-    if has_role(user, Role.ADMINISTRATOR, Role.PURCHASING_USER, Role.PURCHASING_MANAGER):
-        kinds |= {"supplier"}
-    return kinds
 
 
 class Tag(models.Model):

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from trato.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.report_index, name="index"),
+    path("<slug:section>/<slug:table>.csv", views.table_csv, name="table_csv"),
+]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.signals import post_delete
-from django.http import Http404
+
+from trato.core.errors import NotFound
 
 
 class NotRegistered(LookupError):
@@ -90,11 +91,11 @@ def key_for(model_or_instance) -> str:
 
 
 def model_for(key: str):
-    """The registered model for ``key``; an unknown key is a 404 (it comes from URLs)."""
+    """The registered model for ``key``; an unknown key is NotFound (it comes from URLs: views answer 404)."""
     try:
         return _registry[key].model
     except KeyError:
-        raise Http404 from None
+        raise NotFound() from None
 
 
 def registration_by_key(key: str) -> Registration | None:

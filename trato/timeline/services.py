@@ -1,20 +1,18 @@
 """Writing to a record's timeline. Shared by the pages, the API and other apps' services.
 
 Every function takes keyword arguments only, runs in one transaction, locks the record's row and checks
-that ``by`` may see the record (404 otherwise, so that its existence does not leak). Anyone who may see a
-record may add notes, communications and files to it.
+that ``by`` may see the record (NotFound otherwise, as for a record that does not exist, so that its existence
+does not leak). Anyone who may see a record may add notes, communications and files to it.
 """
 
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trato.core.access import get_visible_or_404
-from trato.core.errors import DomainError, NotAllowed
+from trato.core.errors import DomainError, NotAllowed, NotFound
 from trato.timeline import files as file_rules
 from trato.timeline import registry
 from trato.timeline.changes import changed_fields, state_label_source
@@ -30,7 +28,8 @@ EARLIEST_OCCURRED_AT = datetime(1900, 1, 1, tzinfo=UTC)
 
 def _ensure_visible(record, by) -> None:
     registry.key_for(record)  # only registered models have timelines
-    get_visible_or_404(type(record), by, pk=record.pk)
+    if not type(record)._default_manager.visible_to(by).filter(pk=record.pk).exists():
+        raise NotFound()
 
 
 def _lock_visible(record, by) -> None:
@@ -141,6 +140,15 @@ def changes_record(*, record, by, before: dict, after: dict) -> Entry | None:
         return _new_entry(record, by, EntryKind.CHANGE, data={"changes": rows})
 
 
+def created_record(*, record, by) -> Entry:
+    """One entry saying the record was created, under its number or name: "Created RC-2026-00042 Broken seal".
+
+    Creation is not a list of fields going from nothing to their first value; the record's page shows those."""
+    with transaction.atomic():
+        _lock_visible(record, by)
+        return _new_entry(record, by, EntryKind.CHANGE, data={"created": {"name": str(record)[:300]}, "changes": []})
+
+
 def state_change_record(*, record, by, old: str, new: str, reason: str = "") -> Entry:
     """A move from one state to another, with both codes and labels and the reason given."""
     reason = _clean_text(reason, "reason", required=False)
@@ -215,9 +223,9 @@ def attachment_delete(*, attachment: Attachment, by) -> None:
         # Lock the upload entry first: two people deleting its last files take turns, and the second
         # one sees it empty and removes it.
         entry = Entry.objects.select_for_update().filter(pk=attachment.entry_id).first()
-        attachment = get_visible_or_404(Attachment, by, pk=attachment.pk)
-        if entry is None:
-            raise Http404
+        attachment = Attachment.objects.visible_to(by).filter(pk=attachment.pk).first()
+        if entry is None or attachment is None:
+            raise NotFound()
         if not Attachment.objects.editable_by(by).filter(pk=attachment.pk).exists():
             raise NotAllowed(_("Only the person who uploaded this file, or who may change the record, may delete it."))
         attachment.delete()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from trato.core.access import get_visible_or_404
-from trato.core.errors import DomainError
+from trato.core.errors import DomainError, NotFound
 from trato.core.forms import add_domain_error
 from trato.timeline import registry, services
 from trato.timeline.forms import AttachmentForm, CommunicationForm, NoteForm
@@ -23,7 +23,10 @@ PANEL = "timeline/panel.html#panel"
 
 
 def _record(request, key: str, pk):
-    return get_visible_or_404(registry.model_for(key), request.user, pk=pk)
+    try:
+        return get_visible_or_404(registry.model_for(key), request.user, pk=pk)
+    except NotFound as gone:
+        raise Http404 from gone
 
 
 def _page(request) -> int:
@@ -70,6 +73,8 @@ def _submit(request, record, form, form_name: str, write, done: str):
     if form.is_valid():
         try:
             write(form.cleaned_data)
+        except NotFound as gone:  # the record went away meanwhile
+            raise Http404 from gone
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -123,6 +128,8 @@ def attachment_delete(request, pk):
     record = _record(request, attachment.record_type, attachment.record_id)
     try:
         services.attachment_delete(attachment=attachment, by=request.user)
+    except NotFound as gone:
+        raise Http404 from gone
     except DomainError as error:
         return _after_delete(request, record, error=str(error.message))
     return _after_delete(request, record, done=_("File deleted."))

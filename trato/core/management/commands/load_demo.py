@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils.module_loading import import_string
+
+from trato.core.services import composed
 
 # Each app's demo loader; each is idempotent (keyed on natural keys), so running twice duplicates nothing.
 DEMO_LOADERS = [
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     help = "Load the demo data (idempotent) and print the demo logins."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        with composed():  # all the demo or none: the loaders call many services
             for path in DEMO_LOADERS:
                 import_string(path)()
         from trato.accounts.demo import DEMO_PASSWORD, DEMO_USERS

@@ -1,4 +1,5 @@
-"""The claims reports: figures per month and dimension, time to close, ranking and cost, only over visible claims."""
+"""The claims section of the reports: figures per month and dimension, time to close, ranking and cost, only over
+visible claims."""
 
 import datetime
 import itertools
@@ -14,12 +15,14 @@ from django.utils import timezone, translation
 from tests.partners.factories import PartnerFactory
 from trato.claims import reports
 from trato.claims.models import Category, Claim, Kind, OriginDocument, OriginLine, OriginType, Repair, State
+from trato.reports.periods import Period, default_period, month_label
+from trato.reports.tables import Table
 
 _numbers = itertools.count(1)
 TODAY = timezone.localdate()
 THIS_MONTH = TODAY.replace(day=1)
 LAST_MONTH = (THIS_MONTH - datetime.timedelta(days=1)).replace(day=1)
-PERIOD = reports.Period(start=LAST_MONTH, end=TODAY)
+PERIOD = Period(start=LAST_MONTH, end=TODAY)
 
 
 @pytest.fixture(autouse=True)
@@ -42,11 +45,11 @@ def closed_claim(kind=Kind.CUSTOMER, *, days_to_close: float, **fields) -> Claim
     return make_claim(kind, state=State.CLOSED, closed_at=timezone.now(), time_to_close=duration, **fields)
 
 
-def table(user, key: str, period=PERIOD) -> reports.Table:
-    return reports.TABLES[key](user, period)
+def table(user, key: str, period=PERIOD, kind="") -> Table:
+    return reports.TABLES[key](user, period, {"kind": kind})
 
 
-def column(figures: reports.Table, header: str) -> dict:
+def column(figures: Table, header: str) -> dict:
     index = figures.headers.index(header)
     return {row[0]: row[index] for row in figures.rows}
 
@@ -68,7 +71,7 @@ def one_of_each(db, sales_user):
 
 
 def received_this_month(user) -> int:
-    return column(table(user, "overview"), "Received")[reports.month_label(THIS_MONTH)]
+    return column(table(user, "overview"), "Received")[month_label(THIS_MONTH)]
 
 
 def test_a_purchasing_user_never_counts_customer_claims(one_of_each, purchasing_user):
@@ -89,21 +92,38 @@ def test_an_after_sales_user_counts_every_customer_claim_and_no_supplier_claim(o
     assert table(after_sales_user, "supplier_ranking").rows == []
 
 
-def test_someone_without_a_role_sees_empty_reports(one_of_each, outsider, client_for):
+def test_someone_without_a_role_gets_no_claims_section_and_no_figures(one_of_each, outsider, client_for):
     response = client_for(outsider).get(reverse("reports:index"))
 
     assert response.status_code == 200
     assert received_this_month(outsider) == 0
+    assert response.context["reports"] == []
+    assert "There are no reports for you yet." in response.content.decode()
     assert "Cliente Propio" not in response.content.decode()
     assert "Proveedor Uno" not in response.content.decode()
 
 
+def test_someone_without_a_role_assigned_to_an_internal_claim_sees_only_that_claim(one_of_each, outsider, client_for):
+    one_of_each["internal"].assignees.add(outsider)
+
+    response = client_for(outsider).get(reverse("reports:index"))
+
+    assert [report.section.key for report in response.context["reports"]] == ["claims"]
+    assert received_this_month(outsider) == 1
+
+
+def test_the_csv_of_the_claims_section_is_not_found_for_someone_without_a_role(one_of_each, outsider, client_for):
+    response = client_for(outsider).get(reverse("reports:table_csv", args=["claims", "overview"]))
+
+    assert response.status_code == 404
+
+
 def test_the_csv_of_a_purchasing_user_holds_no_customer(one_of_each, purchasing_user, client_for):
-    response = client_for(purchasing_user).get(reverse("reports:claims_export", args=["customer"]))
+    response = client_for(purchasing_user).get(reverse("reports:table_csv", args=["claims", "customer"]))
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert "Cliente" not in response.content.decode("utf-8-sig")
+    assert "Cliente" not in b"".join(response.streaming_content).decode("utf-8-sig")
 
 
 # The figures -------------------------------------------------------------------------------------------------------
@@ -119,7 +139,7 @@ def test_claims_are_counted_per_category_and_month_with_open_and_closed(administ
 
     figures = table(administrator, "category")
 
-    this, last = reports.month_label(THIS_MONTH), reports.month_label(LAST_MONTH)
+    this, last = month_label(THIS_MONTH), month_label(LAST_MONTH)
     assert figures.headers == ["Category", last, this, "Open", "Closed", "Total"]
     assert figures.rows[0] == ["Producto defectuoso", 1, 1, 1, 1, 2]
     assert ["Retraso en la entrega", 0, 1, 1, 0, 1] in figures.rows
@@ -192,16 +212,16 @@ def test_cost_adds_resolution_and_repairs_per_month(administrator):
     rows = table(administrator, "cost").rows
 
     assert rows == [
-        [reports.month_label(LAST_MONTH), Decimal("10.00"), Decimal("0.00"), Decimal("10.00")],
-        [reports.month_label(THIS_MONTH), Decimal("120.00"), Decimal("30.00"), Decimal("150.00")],
+        [month_label(LAST_MONTH), Decimal("10.00"), Decimal("0.00"), Decimal("10.00")],
+        [month_label(THIS_MONTH), Decimal("120.00"), Decimal("30.00"), Decimal("150.00")],
         ["Total", Decimal("130.00"), Decimal("30.00"), Decimal("160.00")],
     ]
 
 
 def test_the_kind_filter_keeps_only_that_kind(one_of_each, administrator):
-    supplier_only = reports.Period(start=LAST_MONTH, end=TODAY, kind=Kind.SUPPLIER)
+    supplier_only = table(administrator, "overview", kind=Kind.SUPPLIER)
 
-    assert column(table(administrator, "overview", supplier_only), "Received")[reports.month_label(THIS_MONTH)] == 1
+    assert column(supplier_only, "Received")[month_label(THIS_MONTH)] == 1
 
 
 def test_claims_received_outside_the_range_are_not_counted(administrator):
@@ -219,36 +239,39 @@ def test_the_page_shows_the_tables_the_chart_data_and_no_inline_script(one_of_ea
     html = response.content.decode()
     assert response.status_code == 200
     assert "Cliente Propio" in html
-    assert '<script id="claims-report-data" type="application/json">' in html
+    assert '<script id="report-charts" type="application/json">' in html
+    assert 'data-chart="claims.overview"' in html
     assert "vendor/chartjs/chart.umd.min.js" in html
-    assert "trato/claims-reports.js" in html
+    assert "trato/reports.js" in html
     scripts = [tag for tag in html.split("<script")[1:] if "src=" not in tag.split(">")[0]]
     assert all('type="application/json"' in tag.split(">")[0] for tag in scripts)
 
 
 def test_the_chart_library_and_script_are_served_as_static_files():
     assert finders.find("vendor/chartjs/chart.umd.min.js")
-    assert finders.find("trato/claims-reports.js")
+    assert finders.find("trato/reports.js")
 
 
 def test_a_date_range_filter_narrows_the_report(administrator, client_for):
     make_claim(received_on=LAST_MONTH)
     make_claim(received_on=THIS_MONTH)
-    query = {"date_from": THIS_MONTH.isoformat(), "date_to": TODAY.isoformat(), "kind": ""}
+    month = THIS_MONTH.strftime("%Y-%m")
+    query = {"start": month, "end": month, "claims-kind": ""}
 
-    response = client_for(administrator).get(reverse("reports:claims_export", args=["overview"]), query)
+    response = client_for(administrator).get(reverse("reports:table_csv", args=["claims", "overview"]), query)
 
-    lines = response.content.decode("utf-8-sig").strip().splitlines()
-    assert lines == ["Month,Received,Closed", f"{reports.month_label(THIS_MONTH)},1,0"]
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert lines == ["Month,Received,Closed", f"{month_label(THIS_MONTH)},1,0"]
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        {"date_from": "2026-05-01", "date_to": "2026-01-01"},
-        {"date_from": "not a date", "date_to": "2026-01-01"},
-        {"date_from": "2000-01-01", "date_to": "2026-01-01"},
-        {"date_from": "2026-01-01", "date_to": "2026-02-01", "kind": "nonsense"},
+        {"start": "2026-05", "end": "2026-01"},
+        {"start": "not a month", "end": "2026-01"},
+        {"start": "2000-01", "end": "2026-01"},
+        {"start": "2026-01", "end": "2026-02", "claims-kind": "nonsense"},
+        {"start": "2026-01", "end": "2026-02", "claims-kind": "customer\x00"},
     ],
 )
 def test_a_bad_filter_shows_an_error_and_the_default_period(administrator, client_for, query):
@@ -256,11 +279,11 @@ def test_a_bad_filter_shows_an_error_and_the_default_period(administrator, clien
 
     assert response.status_code == 200
     assert "invalid-feedback" in response.content.decode()
-    assert response.context["period"] == reports.default_period()
+    assert response.context["period"] == default_period()
 
 
 def test_an_unknown_table_cannot_be_downloaded(administrator, client_for):
-    assert client_for(administrator).get(reverse("reports:claims_export", args=["secrets"])).status_code == 404
+    assert client_for(administrator).get(reverse("reports:table_csv", args=["claims", "secrets"])).status_code == 404
 
 
 def test_the_page_runs_the_same_number_of_queries_whatever_the_number_of_claims(

@@ -1,0 +1,58 @@
+"""The sections of the reports page: each app registers one from its ``reports.py`` (found by autodiscovery).
+
+A section says who may see it and how to build its tables. Its builders must count only what the reader may see
+(``Model.objects.visible_to(user)``): the registry decides whether a section is shown, never which rows it counts.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.functional import Promise
+
+from trato.reports.periods import Period
+from trato.reports.tables import Table
+
+# (user, period, filters) -> Table; filters is the cleaned data of the section's filter form ({} without one).
+Builder = Callable[[Any, Period, Mapping[str, Any]], Table]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # in URLs: /reports/<key>/<table>.csv
+    title: str | Promise
+    may_see: Callable[[Any], bool]  # (user) -> whether the page shows this section at all
+    tables: Mapping[str, Builder]  # in the order shown; each builder returns a Table with the same key
+    filter_form: type[forms.Form] | None = None  # the section's own filters, prefixed with its key in the query
+    summary: str = ""  # the key of a table of single figures shown as cards above the others
+    template: str = "reports/_section.html"  # a section may lay itself out differently
+
+    def build(self, user: Any, period: Period, filters: Mapping[str, Any]) -> list[Table]:
+        return [build(user, period, filters) for build in self.tables.values()]
+
+
+_sections: dict[str, Section] = {}
+
+
+def register(section: Section) -> None:
+    """Add a section; registering a different section under a key already taken is a programming error."""
+    known = _sections.get(section.key)
+    if known is not None and known != section:
+        raise ValueError(f"A reports section {section.key!r} is already registered")
+    _sections[section.key] = section
+
+
+def unregister(key: str) -> None:
+    _sections.pop(key, None)
+
+
+def sections_for(user: Any) -> list[Section]:
+    """The sections this user may see, in the order they were registered."""
+    return [section for section in _sections.values() if section.may_see(user)]
+
+
+def section_for(user: Any, key: str) -> Section | None:
+    """The section ``key`` if this user may see it; None for an unknown key and for one they may not see alike."""
+    section = _sections.get(key)
+    return section if section is not None and section.may_see(user) else None
