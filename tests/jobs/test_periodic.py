@@ -1,6 +1,5 @@
 import datetime
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -94,28 +93,36 @@ def test_an_interval_must_be_positive():
 def test_two_workers_beating_at_the_same_moment_enqueue_a_due_job_once(schedule, monkeypatch):
     schedule("tests.tick", tick, EVERY)
     PeriodicJob.objects.create(name="tests.tick", next_run_at=timezone.now() - EVERY)
-    slow_enqueue = periodic._enqueue
+    real_enqueue = periodic._enqueue
+    holding, other_done = threading.Event(), threading.Event()
 
     def enqueue_holding_the_lock(job, now):
-        enqueued = slow_enqueue(job, now)
-        time.sleep(0.5)  # the other worker asks for the row while this one holds it
+        enqueued = real_enqueue(job, now)
+        holding.set()
+        other_done.wait(timeout=30)  # the other worker asks for the row while this one holds it
         return enqueued
 
     monkeypatch.setattr(periodic, "_enqueue", enqueue_holding_the_lock)
-    start = threading.Barrier(2)
     results = []
 
-    def worker():
+    def first():
         try:
-            start.wait()
             results.append(periodic.enqueue_due())
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    def second():
+        try:
+            assert holding.wait(timeout=30), "the first worker never took the row"
+            results.append(periodic.enqueue_due())
+        finally:
+            other_done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=60)
     assert sorted(results) == [0, 1]
     assert ticks_enqueued() == 1

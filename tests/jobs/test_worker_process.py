@@ -24,6 +24,8 @@ PROC_DATABASE = "trato_jobs_proc" + os.environ.get("PYTEST_XDIST_WORKER", "").re
 WORKER = ["trato_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
 RESULT_MARK = "RESULT:"
 
+pytestmark = pytest.mark.slow
+
 
 def _postgres_url() -> str:
     db = settings.DATABASES["default"]
@@ -32,14 +34,28 @@ def _postgres_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{PROC_DATABASE}"
 
 
-def _recreate_postgres_database() -> None:
+def _postgres_admin():
     import psycopg
 
     db = settings.DATABASES["default"]
     params = {k: db[v] for k, v in {"host": "HOST", "port": "PORT", "user": "USER", "password": "PASSWORD"}.items()}
-    with psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}) as admin:
+    return psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v})
+
+
+def _recreate_postgres_database() -> None:
+    with _postgres_admin() as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {PROC_DATABASE} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {PROC_DATABASE}")
+
+
+def _terminate_worker_connections() -> int:
+    """What a database restart or failover does to the workers: every connection to their database is cut."""
+    with _postgres_admin() as admin:
+        cut = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s",
+            [PROC_DATABASE],
+        )
+        return cut.fetchone()[0]
 
 
 @pytest.fixture(scope="module")
@@ -172,8 +188,8 @@ def test_a_task_whose_worker_was_killed_shows_as_failed_when_a_worker_starts_aga
         assert wait_for(lambda: lines(out) == ["start k"], timeout=30)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
-        time.sleep(1.5)  # longer than the stale delay below: the dead worker's last heartbeat is now old
-        restarted = start_worker({**proc_env, "TRATO_JOB_STALE_AFTER_SECONDS": "1"}, "--batch")
+        make_it_an_hour_ago(proc_env)  # rather than waiting: the dead worker's last sign of life is now old
+        restarted = start_worker({**proc_env, "TRATO_JOB_STALE_AFTER_SECONDS": "60"}, "--batch")
         assert restarted.wait(timeout=60) == 0
     finally:
         stop(worker)
@@ -181,6 +197,42 @@ def test_a_task_whose_worker_was_killed_shows_as_failed_when_a_worker_starts_aga
     assert row["status"] == "FAILED"
     assert row["exception_class_path"] == "trato.jobs.recovery.WorkerLost"
     assert lines(out) == ["start k"]  # not run again behind anyone's back: an administrator decides
+
+
+def make_it_an_hour_ago(env: dict) -> None:
+    """Move the heartbeats and the running tasks' start an hour back, as if the worker had died an hour ago."""
+    shell(
+        env,
+        "import datetime\nfrom django.utils import timezone\n"
+        "from django_tasks_db.models import DBTaskResult\nfrom trato.jobs.models import WorkerHeartbeat\n"
+        "then = timezone.now() - datetime.timedelta(hours=1)\n"
+        "WorkerHeartbeat.objects.update(started_at=then, last_seen_at=then)\n"
+        "DBTaskResult.objects.running().update(started_at=then)\n"
+        f"print({RESULT_MARK!r} + 'null')",
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="cuts connections with pg_terminate_backend")
+def test_a_worker_whose_connections_are_cut_reconnects_and_runs_the_next_task(proc_env, tmp_path):
+    out = tmp_path / "out.txt"
+    enqueue(proc_env, f"sleep_then_append.enqueue('{out}', 'a', 10)")
+    worker = start_worker(proc_env)
+    try:
+        assert wait_for(lambda: lines(out) == ["start a"], timeout=30), "the worker never started the first task"
+        assert _terminate_worker_connections() >= 1  # at least the one the running task will record its end on
+        shell(
+            proc_env,
+            "from tests.jobs.tasks import append_line\n"
+            f"append_line.enqueue('{out}', 'b')\nprint({RESULT_MARK!r} + 'null')",
+        )
+        assert wait_for(lambda: "b" in lines(out), timeout=60), "the worker did not go on to the next task"
+        assert worker.poll() is None, "the worker died"
+    finally:
+        stop(worker)
+    by_status = sorted((row["status"], row["exception_class_path"]) for row in results(proc_env))
+    # The task cut off mid-way could not record its end: it shows as failed, not as running forever.
+    assert by_status == [("FAILED", "trato.jobs.recovery.WorkerLost"), ("SUCCESSFUL", "")]
+    assert lines(out) == ["start a", "end a", "b"]
 
 
 def _free_port() -> int:

@@ -4,12 +4,17 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from trato.accounts.models import ApiToken, SalesTeam, User
+from trato.accounts.models import MACHINE_USERNAMES, ApiToken, SalesTeam, User
 from trato.accounts.roles import Role
 
 
 def role_label(group: Group) -> str:
     return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+def people():
+    """Users that are people: the ones a form may offer. Inactive ones are kept so an existing team still shows."""
+    return User.objects.exclude(username__in=MACHINE_USERNAMES)
 
 
 class RoleChoiceField(forms.ModelMultipleChoiceField):
@@ -55,6 +60,17 @@ class SalesTeamAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("members")
+
+    # Machine accounts (the mail gateway) are not people: never offered as a leader or member.
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "leader":
+            kwargs["queryset"] = people()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":
+            kwargs["queryset"] = people()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("Members"))
     def member_list(self, team: SalesTeam) -> str:

@@ -1,3 +1,4 @@
+import logging
 from functools import cache
 
 from django import forms
@@ -6,8 +7,12 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from trato.accounts.models import ApiToken, known_time_zones
+from trato.accounts.client_ip import client_ip
+from trato.accounts.models import ApiToken, known_time_zones, normalize_email
+from trato.accounts.services import password_reset_allowed
 from trato.accounts.tasks import password_reset_mail_send
+
+logger = logging.getLogger(__name__)
 
 
 @cache
@@ -19,10 +24,18 @@ def language_choices() -> list[tuple[str, str]]:
     return [("", _("The browser's language")), *settings.LANGUAGES]
 
 
+class NormalizedEmailField(forms.EmailField):
+    """An email address in the one spelling Trato stores (accounts.models.normalize_email), normalised before it is
+    validated so that e.g. full-width letters typed by an input method are accepted as the plain ones."""
+
+    def to_python(self, value):
+        return normalize_email(super().to_python(value))
+
+
 class PreferencesForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    email = NormalizedEmailField(label=_("Email"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=language_choices, required=False)
     time_zone = forms.ChoiceField(
         label=_("Time zone"), choices=time_zone_choices, help_text=_("Times are shown in this time zone.")
@@ -38,7 +51,26 @@ class ApiTokenForm(forms.Form):
 
 
 class TratoPasswordResetForm(PasswordResetForm):
-    """Queues the reset mail for the background worker (see accounts.tasks) instead of sending it here."""
+    """Queues the reset mail for the background worker (see accounts.tasks) instead of sending it here.
+
+    Requests over the hourly limits (per email address, per client address) send nothing; the visitor is shown the
+    same answer as always, so neither the limit nor the answer tells which addresses have an account."""
+
+    email = NormalizedEmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def save(self, *args, request=None, **kwargs):
+        address = client_ip(request) if request is not None else None
+        if not password_reset_allowed(email=self.cleaned_data["email"], address=address):
+            logger.warning("Password reset request over the limit from %s; nothing sent", address)
+            return
+        super().save(*args, request=request, **kwargs)
+
+    def get_users(self, email):
+        """The accounts with this address, compared as stored: normalised (see accounts.models.normalize_email).
+        Machine accounts never get a reset link: nobody logs in as them."""
+        return (user for user in super().get_users(normalize_email(email)) if not user.is_machine)
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         password_reset_mail_send.enqueue(

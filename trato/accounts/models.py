@@ -1,3 +1,4 @@
+import unicodedata
 import zoneinfo
 from functools import cache
 
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from trato.accounts.roles import is_admin
@@ -29,6 +31,16 @@ def _is_active(user) -> bool:
 # Accounts that machines act as (the mail gateway): never a person, so never logged in nor given API access.
 MACHINE_USERNAMES = frozenset({"mail-gateway"})
 
+# How each machine account is shown. The stored names are data, in whatever language they were created in, so the
+# display name is translated when shown.
+MACHINE_DISPLAY_NAMES = {"mail-gateway": _("Mail gateway")}
+
+
+def normalize_email(value: str) -> str:
+    """The one spelling an address is stored and compared in: NFKC (so look-alike compatibility characters, e.g.
+    full-width letters, become the plain ones) and casefolded (so "Lucía@" and "LUCÍA@" are one address)."""
+    return unicodedata.normalize("NFKC", (value or "").strip()).casefold()
+
 
 class User(AbstractUser):
     language = models.CharField(
@@ -44,9 +56,41 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # Emails are stored normalised (see clean/save); Lower() also guards writes that bypass them.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_unique_ci",
+                condition=~models.Q(email=""),
+                violation_error_message=_("Another user already has this email address."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_machine(self) -> bool:
+        return self.username in MACHINE_USERNAMES
+
+    def get_full_name(self) -> str:
+        if self.is_machine:
+            return str(MACHINE_DISPLAY_NAMES.get(self.username, self.username))
+        return super().get_full_name()
+
+    def get_short_name(self) -> str:
+        return self.get_full_name() if self.is_machine else super().get_short_name()
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email(self.email)
+        # Said on the email field (the constraint's own error would be a general one at the top of the form).
+        if self.email and User.objects.filter(email__iexact=self.email).exclude(pk=self.pk).exists():
+            raise ValidationError({"email": _("Another user already has this email address.")})
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
 
 
 class SalesTeamQuerySet(AccessQuerySet):
@@ -120,3 +164,21 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class PasswordResetRequest(models.Model):
+    """One password reset asked for: counted to rate-limit requests per email address and per client address.
+
+    Kept whether or not the address belongs to an account, so that the limit says nothing about which ones do.
+    Rows older than the window are deleted as new requests come in."""
+
+    email = models.CharField(max_length=254, db_index=True)  # normalised, see normalize_email
+    address = models.GenericIPAddressField(null=True, db_index=True)
+    requested_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.address or '-'}, {self.requested_at:%Y-%m-%d %H:%M})"

@@ -1,5 +1,7 @@
 """Writes on accounts: API tokens and the user's own preferences."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -7,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trato.accounts.models import ApiToken, User, known_time_zones
+from trato.accounts.models import ApiToken, PasswordResetRequest, User, known_time_zones, normalize_email
 from trato.accounts.tokens import PREFIX_LENGTH, hash_secret, new_secret
 from trato.core.errors import DomainError, NotAllowed
 
@@ -46,12 +48,14 @@ def user_preferences_update(
     if user.pk != by.pk:
         raise NotAllowed()
     _check_language(language)
-    _check_email(email.strip())
+    email = normalize_email(email)
+    _check_email(email)
     if time_zone not in known_time_zones():
         raise DomainError(_("Choose a time zone from the list."), fields={"time_zone": [_("Unknown time zone.")]})
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        locked.first_name, locked.last_name, locked.email = first_name.strip(), last_name.strip(), email.strip()
+        _check_email_free(email, user=locked)
+        locked.first_name, locked.last_name, locked.email = first_name.strip(), last_name.strip(), email
         locked.language, locked.time_zone = language, time_zone
         locked.save(update_fields=["first_name", "last_name", "email", "language", "time_zone"])
     return locked
@@ -73,6 +77,31 @@ def _check_email(email: str) -> None:
             validate_email(email)
     except ValidationError as exc:
         raise DomainError(_("Enter a valid email address."), fields={"email": exc.messages}) from exc
+
+
+def _check_email_free(email: str, *, user: User) -> None:
+    """The database constraint has the last word (two saves at once); this gives the usual case a clear error."""
+    if email and User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        message = _("Another user already has this email address.")
+        raise DomainError(message, fields={"email": [message]})
+
+
+def password_reset_allowed(*, email: str, address: str | None) -> bool:
+    """Record a password reset request and say whether it is within the limits (per email asked for, per client
+    address, per hour). A request over a limit is recorded too, so hammering does not open the window again."""
+    now = timezone.now()
+    window_start = now - timedelta(hours=1)
+    email = normalize_email(email)
+    with transaction.atomic():
+        PasswordResetRequest.objects.filter(requested_at__lt=window_start).delete()
+        recent = PasswordResetRequest.objects.filter(requested_at__gte=window_start)
+        allowed = recent.filter(email=email).count() < settings.TRATO_PASSWORD_RESET_PER_ACCOUNT_PER_HOUR
+        if address:
+            allowed = allowed and (
+                recent.filter(address=address).count() < settings.TRATO_PASSWORD_RESET_PER_ADDRESS_PER_HOUR
+            )
+        PasswordResetRequest.objects.create(email=email[:254], address=address or None, requested_at=now)
+    return allowed
 
 
 def _check_language(language: str) -> None:

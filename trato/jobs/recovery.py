@@ -86,5 +86,17 @@ def _fail_lost(result: DBTaskResult, worker_id: str, now: datetime.datetime) -> 
     return updated
 
 
+def fail_interrupted_tasks(worker_id: str, now: datetime.datetime | None = None) -> int:
+    """Fail the tasks this worker still shows as RUNNING. Called when the worker's database connection was lost and
+    it is between tasks: whatever it had claimed could not be recorded as finished, and nothing else will finish it
+    (the worker's heartbeat goes on, so fail_lost_tasks never would)."""
+    now = now or timezone.now()
+    failed = 0
+    for result in DBTaskResult.objects.running().only("id", "worker_ids", "started_at"):
+        if result.worker_ids and result.worker_ids[-1] == worker_id:
+            failed += _fail_lost(result, worker_id, now)
+    return failed
+
+
 def forget_old_heartbeats(now: datetime.datetime | None = None) -> None:
     WorkerHeartbeat.objects.filter(last_seen_at__lt=(now or timezone.now()) - HEARTBEATS_KEPT).delete()
