@@ -155,6 +155,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every process start
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses); none: the connection's address.
+TRATO_TRUSTED_PROXIES = frozenset(env_list("TRATO_TRUSTED_PROXIES"))
+AXES_CLIENT_IP_CALLABLE = "trato.accounts.client_ip.client_ip"
+# Password reset requests: at most so many per hour per email address asked for, and per client address.
+TRATO_PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = env_int("TRATO_PASSWORD_RESET_PER_ACCOUNT_PER_HOUR", 3)
+TRATO_PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env_int("TRATO_PASSWORD_RESET_PER_ADDRESS_PER_HOUR", 10)
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
@@ -162,6 +168,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Madrid")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["trato.core.formats"]  # Spanish amounts grouped with a dot: see trato/core/formats/es
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -253,6 +260,7 @@ TRATO_PHONE_REGION = env_str("TRATO_PHONE_REGION", "ES")
 TRATO_ATTACHMENT_MAX_BYTES = env_int("TRATO_ATTACHMENT_MAX_MB", 25) * 1024 * 1024
 TRATO_API_MAX_PAGE_SIZE = 100
 TRATO_LIST_PAGE_SIZE = 25
+TRATO_CURRENCY = env_str("TRATO_CURRENCY", "EUR")  # ISO 4217 code of the amounts reports show
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- jobs ---

@@ -1,9 +1,10 @@
 """The partner and contact services: permission, normalisation, versions and the timeline."""
 
 import pytest
+from django.db import transaction
 
 from tests.partners.factories import ContactFactory, PartnerFactory
-from trato.core.errors import ConflictError, NotAllowed
+from trato.core.errors import ConflictError, NotAllowed, NotFound
 from trato.partners import services
 from trato.partners.models import Partner
 from trato.timeline.models import Entry
@@ -213,3 +214,30 @@ def test_contact_changes_go_to_the_contacts_timeline(sales_user):
     entry = Entry.objects.get(record_type="partners.contact", record_id=contact.pk)
     assert entry.data["changes"][0]["old"] == "Buyer"
     assert entry.data["changes"][0]["new"] == "Head buyer"
+
+
+def test_a_new_partner_has_one_created_entry_naming_it_not_a_line_per_field(sales_user):
+    partner = _create(sales_user, city="Teruel", tags=["metal"])
+    entry = Entry.objects.get(record_type="partners.partner", record_id=partner.pk)
+    assert entry.data == {"created": {"name": "Forjas Ibéricas"}, "changes": []}
+    assert entry.author == sales_user
+
+
+def test_a_new_contact_has_one_created_entry_naming_them(sales_user):
+    partner = _create(sales_user)
+    contact = services.contact_create(partner=partner, by=sales_user, data={"first_name": "Ana", "last_name": "Gil"})
+    entry = Entry.objects.get(record_type="partners.contact", record_id=contact.pk)
+    assert entry.data == {"created": {"name": "Ana Gil"}, "changes": []}
+
+
+def test_a_partner_deleted_meanwhile_is_not_found_rather_than_forbidden(sales_user):
+    partner = _create(sales_user)
+    Partner.objects.filter(pk=partner.pk).delete()
+    with pytest.raises(NotFound):
+        services.partner_update(partner=partner, by=sales_user, data={"city": "Soria"}, version=partner.version)
+
+
+def test_partner_services_run_in_a_transaction_of_their_own(sales_user):
+    with transaction.atomic(), pytest.raises(RuntimeError, match="durable"):
+        _create(sales_user)
+    assert not Partner.objects.exists()

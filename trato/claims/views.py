@@ -7,7 +7,6 @@ categories have their pages in views_records.py.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -245,14 +244,10 @@ def claim_edit(request, pk: int):
 
 def _close(request, claim: Claim, form: MoveForm) -> Claim:
     """The resolution and the close go together: if the close is refused, the resolution is not saved either."""
-    with transaction.atomic():
-        resolution = form.resolution_data()
-        version = form.cleaned_data["version"]
-        if any(getattr(claim, name) != value for name, value in resolution.items()):
-            claim = services.claim_update(claim=claim, by=request.user, data=resolution, version=version)
-            version = None  # checked by the update, inside the same transaction
-        return services.claim_move(claim=claim, by=request.user, move="close", version=version,
-                                   closing_note=form.cleaned_data["closing_note"])  # fmt: skip
+    return services.claim_close(
+        claim=claim, by=request.user, version=form.cleaned_data["version"],
+        closing_note=form.cleaned_data["closing_note"], **form.resolution_data(),
+    )  # fmt: skip
 
 
 def _do_move(request, claim: Claim, move: str, form: MoveForm) -> Claim:

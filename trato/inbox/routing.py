@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 
+from trato.core.services import composed
 from trato.inbox import handlers
 from trato.inbox.parsing import ParsedMail, Problem
 from trato.timeline import registry
@@ -97,7 +97,7 @@ def by_subject_token(parsed: ParsedMail) -> Route | None:
 def _run_handler(name: str, handler, parsed: ParsedMail, inbound) -> Route:
     """The handler's record, or a triage Route when it declined (problem None) or failed."""
     try:
-        with transaction.atomic():
+        with composed():  # a handler may call top-level services (claim_create)
             record = handler(parsed, inbound)
     except Exception:  # a broken handler must not lose the message
         logger.exception("Mail handler %s failed on %s", name, inbound.message_id)

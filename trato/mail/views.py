@@ -1,11 +1,12 @@
 """Writing an email from a record's page: to its contacts, with its files, threaded back to it."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from trato.core.access import get_visible_or_404
-from trato.core.errors import DomainError
+from trato.core.errors import DomainError, NotFound
 from trato.core.forms import add_domain_error
 from trato.mail.addresses import Recipient
 from trato.mail.forms import ComposeForm
@@ -52,7 +53,10 @@ def _send(record, user, data) -> None:
 
 
 def compose(request, key: str, pk: int):
-    record = get_visible_or_404(registry.model_for(key), request.user, pk=pk)
+    try:
+        record = get_visible_or_404(registry.model_for(key), request.user, pk=pk)
+    except NotFound as unknown_key:
+        raise Http404 from unknown_key
     people = people_offered(record)
     attachments = Attachment.objects.for_record(record)
     form = ComposeForm(

@@ -1,8 +1,8 @@
 """Writes to partners and contacts, shared by the pages and the API.
 
-Each service checks permission, opens one transaction, locks the row it changes (refusing a stale version),
-normalises what users type (phones to E.164, tax ids, emails), saves only the changed fields, and writes the
-changes of tracked fields to the record's timeline.
+Each service checks permission (partners/access.py), opens one durable transaction (trato.core.services), locks
+the row it changes (refusing a stale version), normalises what users type (phones to E.164, tax ids, emails), saves
+only the changed fields, and writes the changes of tracked fields to the record's timeline ("Created" for a new one).
 """
 
 import copy
@@ -10,17 +10,17 @@ import uuid
 from collections.abc import Iterable
 
 import phonenumbers
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from trato.accounts.models import User
 from trato.accounts.roles import PURCHASING, SALES, roles_of
-from trato.core.concurrency import bump_version, lock_current
-from trato.core.errors import DomainError, NotAllowed
+from trato.core.concurrency import save_new_version
+from trato.core.errors import InvalidInput, InvalidState, NotAllowed
+from trato.core.services import lock_for_change, may_change, service_transaction
+from trato.core.validation import model_errors, raise_if_any, unknown_fields
+from trato.partners.access import creatable_kinds
 from trato.partners.duplicates import name_key, normalise_email, normalise_tax_id
-from trato.partners.models import KIND_LABELS, KINDS, Contact, Partner, Tag, creatable_kinds
+from trato.partners.models import KIND_LABELS, KINDS, Contact, Partner, Tag
 from trato.partners.phones import normalise as normalise_phone
 
 # What a caller may set; anything else in `data` is refused rather than silently ignored.
@@ -34,18 +34,6 @@ CONTACT_FIELDS = (
 )  # fmt: skip
 EMAIL_FIELDS = ("email", "invoice_email")
 ASSIGNEE_FIELDS = ("salesperson", "purchasing_responsible")  # may be None: nobody assigned
-
-
-class InvalidInput(DomainError):
-    """The values do not pass validation; field errors say which and why."""
-
-    status = 422
-    code = "validation_error"
-    default_message = gettext_lazy("Some fields are not valid.")
-
-
-class InvalidState(DomainError):
-    code = "invalid_state"
 
 
 # Normalisation and validation
@@ -71,17 +59,7 @@ def normalise_partner(partner: Partner) -> None:
 
 
 def _model_errors(record, exclude: Iterable[str] = ()) -> dict[str, list[str]]:
-    try:
-        record.full_clean(exclude=list(exclude), validate_unique=False)
-    except ValidationError as exc:
-        return {name: [str(m) for m in messages] for name, messages in exc.message_dict.items()}
-    return {}
-
-
-def _raise_if_any(errors: dict[str, list[str]]) -> None:
-    if errors:
-        non_field = errors.pop("__all__", [])
-        raise InvalidInput(non_field[0] if non_field else None, fields=errors)
+    return model_errors(record, exclude, check_dates=False)  # partners and contacts have no dates people type
 
 
 def _country_errors(partner: Partner) -> dict[str, list[str]]:
@@ -151,13 +129,17 @@ def _record_changes(*, record, by, before: dict, after: dict) -> None:
     changes_record(record=record, by=by, before=before, after=after)
 
 
+def _record_created(*, record, by) -> None:
+    from trato.timeline.services import created_record
+
+    created_record(record=record, by=by)
+
+
 # Partners
 
 
 def _apply_partner_data(partner: Partner, data: dict) -> set[str] | None:
-    unknown = set(data) - PARTNER_INPUTS
-    if unknown:
-        raise InvalidInput(fields={name: [_("This field is not allowed.")] for name in sorted(unknown)})
+    unknown_fields(data, PARTNER_INPUTS)
     for field in PARTNER_FIELDS:
         if field in data:
             value = data[field]
@@ -173,7 +155,7 @@ def _apply_partner_data(partner: Partner, data: dict) -> set[str] | None:
 def _prepare_partner(partner: Partner) -> None:
     normalise_partner(partner)
     errors = _model_errors(partner, exclude=["created_by", "version", "tags"])
-    _raise_if_any({**_country_errors(partner), **_assignee_errors(partner), **errors})
+    raise_if_any({**_country_errors(partner), **_assignee_errors(partner), **errors})
 
 
 def partner_create(*, by: User, data: dict) -> Partner:
@@ -181,25 +163,15 @@ def partner_create(*, by: User, data: dict) -> Partner:
     kinds = _apply_partner_data(partner, data) or set()
     _check_kinds(kinds, changed=kinds, by=by)
     _prepare_partner(partner)
-    with transaction.atomic():
+    with service_transaction():
         partner.save()
         partner.tags.set(_tags_from_names(data.get("tags") or ()))
-        _record_changes(record=partner, by=by, before={}, after=partner_snapshot(partner))
+        _record_created(record=partner, by=by)
     return partner
 
 
-def _locked_editable(record, *, by, version):
-    """The row locked for this transaction, after checking the user may change it and nobody saved it since."""
-    manager = type(record)._default_manager
-    if not manager.editable_by(by).filter(pk=record.pk).exists():
-        raise NotAllowed()
-    return lock_current(record, version)
-
-
 def _save(record, fields: list[str]) -> None:
-    bump_version(record)
-    record.save(update_fields=[*fields, "version", "updated_at"])
-    record.refresh_from_db(fields=["version", "updated_at"])
+    save_new_version(record, fields)
 
 
 PARTNER_STORED = (*PARTNER_FIELDS, "tax_id_normalized", "name_key", "phone_e164", "mobile_e164",
@@ -222,8 +194,8 @@ def _ensure_still_visible(partner: Partner, by) -> None:
 
 def partner_update(*, partner: Partner, by: User, data: dict, version: int | None) -> Partner:
     """Change the given fields. `version` is the one the caller read; None only for internal callers."""
-    with transaction.atomic():
-        locked = _locked_editable(partner, by=by, version=version)
+    with service_transaction():
+        locked = lock_for_change(partner, by=by, version=version)
         original, before = copy.copy(locked), partner_snapshot(locked)
         kinds = _apply_partner_data(locked, data)
         if kinds is not None:
@@ -240,8 +212,8 @@ def partner_update(*, partner: Partner, by: User, data: dict, version: int | Non
 
 
 def _set_archived(*, partner: Partner, by: User, version: int | None, archived: bool) -> Partner:
-    with transaction.atomic():
-        locked = _locked_editable(partner, by=by, version=version)
+    with service_transaction():
+        locked = lock_for_change(partner, by=by, version=version)
         if locked.is_archived == archived:
             message = _("This partner is already archived.") if archived else _("This partner is not archived.")
             raise InvalidState(message)
@@ -263,9 +235,7 @@ def partner_restore(*, partner: Partner, by: User, version: int | None = None) -
 
 
 def _apply_contact_data(contact: Contact, data: dict) -> None:
-    unknown = set(data) - set(CONTACT_FIELDS)
-    if unknown:
-        raise InvalidInput(fields={name: [_("This field is not allowed.")] for name in sorted(unknown)})
+    unknown_fields(data, CONTACT_FIELDS)
     for field in CONTACT_FIELDS:
         if field in data:
             setattr(contact, field, data[field] or "")
@@ -280,24 +250,24 @@ def normalise_contact(contact: Contact) -> None:
 
 def _prepare_contact(contact: Contact) -> None:
     normalise_contact(contact)
-    _raise_if_any(_model_errors(contact, exclude=["partner", "version"]))
+    raise_if_any(_model_errors(contact, exclude=["partner", "version"]))
 
 
 def contact_create(*, partner: Partner, by: User, data: dict, vcard_uid: str = "") -> Contact:
-    if not Partner.objects.editable_by(by).filter(pk=partner.pk).exists():
+    if not may_change(partner, by):
         raise NotAllowed()
     contact = Contact(partner=partner, vcard_uid=vcard_uid[:200] or f"urn:uuid:{uuid.uuid4()}")
     _apply_contact_data(contact, data)
     _prepare_contact(contact)
-    with transaction.atomic():
+    with service_transaction():
         contact.save()
-        _record_changes(record=contact, by=by, before={}, after=contact_snapshot(contact))
+        _record_created(record=contact, by=by)
     return contact
 
 
 def contact_update(*, contact: Contact, by: User, data: dict, version: int | None) -> Contact:
-    with transaction.atomic():
-        locked = _locked_editable(contact, by=by, version=version)
+    with service_transaction():
+        locked = lock_for_change(contact, by=by, version=version)
         original, before = copy.copy(locked), contact_snapshot(locked)
         _apply_contact_data(locked, data)
         _prepare_contact(locked)
@@ -309,8 +279,8 @@ def contact_update(*, contact: Contact, by: User, data: dict, version: int | Non
 
 
 def _set_contact_archived(*, contact: Contact, by: User, version: int | None, archived: bool) -> Contact:
-    with transaction.atomic():
-        locked = _locked_editable(contact, by=by, version=version)
+    with service_transaction():
+        locked = lock_for_change(contact, by=by, version=version)
         if locked.is_archived == archived:
             message = _("This contact is already archived.") if archived else _("This contact is not archived.")
             raise InvalidState(message)

@@ -6,10 +6,10 @@ The vCard format itself is handled in vcard.py; this module maps cards to contac
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trato.core.errors import DomainError, NotAllowed
+from trato.core.services import composed
 from trato.partners import services
 from trato.partners.models import Contact, Partner
 from trato.partners.phones import normalise as normalise_phone
@@ -123,7 +123,7 @@ def contacts_import(*, partner: Partner, by, data: bytes) -> ImportReport:
         raise NotAllowed()
     cards, errors = parse_vcards(data)
     report = ImportReport(skipped=list(errors))
-    with transaction.atomic():
+    with composed():  # one import, many contact services: each card a savepoint
         for card in cards:
             try:
                 _import_card(partner, card, by, report)
