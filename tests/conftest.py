@@ -51,13 +51,27 @@ def client_for(client):
     return login
 
 
+def locate_shared_fixtures(environ) -> Path | None:
+    """The real-world sample files: TRATO_SHARED_FIXTURES, else ../shared/fixtures; None when absent outside CI.
+
+    Under CI (CI set, as .ci/run runs) or with the path configured, a missing folder is an error, never a skip:
+    a CI run that silently skipped the interoperability tests would pass without testing them."""
+    configured = environ.get("TRATO_SHARED_FIXTURES")
+    path = Path(configured) if configured else Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+    if path.is_dir():
+        return path
+    if configured or environ.get("CI"):
+        raise FileNotFoundError(f"the shared fixtures folder {path} does not exist")
+    return None
+
+
 @pytest.fixture(scope="session")
 def shared_fixtures() -> Path:
     """The real-world sample files in ../shared/fixtures (path set by .ci/run)."""
-    configured = os.environ.get("TRATO_SHARED_FIXTURES")
-    path = Path(configured) if configured else Path(__file__).resolve().parents[2] / "shared" / "fixtures"
-    if not path.is_dir():
-        if configured:
-            pytest.fail(f"TRATO_SHARED_FIXTURES={configured} does not exist")
-        pytest.skip("../shared/fixtures is not here")
+    try:
+        path = locate_shared_fixtures(os.environ)
+    except FileNotFoundError as exc:
+        pytest.fail(str(exc))
+    if path is None:
+        pytest.skip("../shared/fixtures is not here (outside CI only)")
     return path

@@ -170,3 +170,34 @@ def test_the_list_runs_the_same_queries_for_3_and_20_claims(api, after_sales_use
                    assignees=[after_sales_user])  # fmt: skip
     assert api.get(page_size=50).json()["count"] == 20
     assert _list_queries(api) == few
+
+
+def _open_claim_with_cause(api, after_sales_user) -> int:
+    claim = make_claim(by=after_sales_user, responsible=after_sales_user)
+    assert api.send("post", f"/{claim.pk}/open", {}).json()["state"] == "open"
+    assert api.send("post", f"/{claim.pk}/causes", {"category": "transport", "description": "Golpe"}).status_code == 201
+    return claim.pk
+
+
+def test_the_api_closes_a_claim_with_its_resolution_in_one_call(api, after_sales_user):
+    pk = _open_claim_with_cause(api, after_sales_user)
+    body = {"resolution": "credit_note", "resolution_cost": "412.50", "closing_note": "Abono emitido"}
+    closed = api.send("post", f"/{pk}/close", body).json()
+    assert (closed["state"], closed["resolution"], closed["resolution_cost"]) == ("closed", "credit_note", "412.50")
+
+
+def test_a_refused_close_in_one_call_keeps_nothing_and_says_what_is_missing(api, after_sales_user):
+    pk = _open_claim_with_cause(api, after_sales_user)
+    body = _error(api.send("post", f"/{pk}/close", {"resolution": "replacement"}), 400, "move_refused")
+    assert body["message"] == "To close this claim, add: a closing note."
+    claim = Claim.objects.get(pk=pk)
+    assert (claim.state, claim.resolution) == (State.OPEN, "")
+
+
+def test_closing_with_an_unknown_resolution_is_a_422_naming_the_field(api, after_sales_user):
+    pk = _open_claim_with_cause(api, after_sales_user)
+    body = _error(
+        api.send("post", f"/{pk}/close", {"resolution": "magic", "closing_note": "x"}), 422, "validation_error"
+    )
+    assert list(body["fields"]) == ["resolution"]
+    assert Claim.objects.get(pk=pk).state == State.OPEN

@@ -279,6 +279,16 @@ class MoveIn(StrictIn):
     acknowledge: bool = Field(False, description="on opening: mail the customer an acknowledgement")
 
 
+class CloseIn(StrictIn):
+    """Close in one call: the resolution given and the closing note. Omitted resolution fields keep their values."""
+
+    version: int | None = Field(None, ge=1, description="the version you read; omit to skip the check")
+    resolution: ResolutionIn | None = None
+    resolution_notes: str | None = Field(None, max_length=TEXT)
+    resolution_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    closing_note: str = Field("", max_length=TEXT)
+
+
 class CauseIn(StrictIn):
     category: CauseCategoryIn
     description: str = Field(min_length=1, max_length=TEXT)
@@ -448,8 +458,22 @@ def _move_endpoint(move: str):
     return endpoint
 
 
-for _move in ("open", "close", "cancel", "reopen"):
+for _move in ("open", "cancel", "reopen"):
     router.post(f"/{{int:claim_id}}/{_move}", response=ClaimDetailOut, summary=f"Move: {_move}")(_move_endpoint(_move))
+
+
+@router.post("/{int:claim_id}/close", response=ClaimDetailOut, summary="Close, with the resolution, in one call")
+def close_claim(request, claim_id: int, payload: CloseIn):
+    """Records the resolution (omitted fields keep their values) and closes; a refused close changes nothing."""
+    claim = _visible(request, claim_id)
+    given = payload.dict(exclude_unset=True)
+    resolution = {name: given.get(name, getattr(claim, name)) for name in ("resolution", "resolution_notes")}
+    services.claim_close(
+        claim=claim, by=request.auth, version=payload.version, closing_note=payload.closing_note,
+        resolution=resolution["resolution"] or "", resolution_notes=resolution["resolution_notes"] or "",
+        resolution_cost=given.get("resolution_cost", claim.resolution_cost),
+    )  # fmt: skip
+    return _fresh(claim)
 
 
 # Origins, causes, actions, repairs
