@@ -17,3 +17,5 @@ urlpatterns = [
     path("mail/", include("trato.mail.urls")),
     path("webhooks/", include("trato.webhooks.urls")),
 ]
+
+handler500 = "trato.core.views.server_error"

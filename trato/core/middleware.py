@@ -1,7 +1,17 @@
+import logging
+import re
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -33,3 +43,97 @@ class UserPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+# A NUL byte is never meaningful in text: PostgreSQL refuses it (a 500 deep in a query) and SQLite would store it.
+NUL = "\x00"
+_JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+_TEXT_BODIES = ("application/json", "text/")
+
+
+def _has_nul(values) -> bool:
+    return any(NUL in value for value in values if isinstance(value, str))
+
+
+def _query_has_nul(querydict) -> bool:
+    return any(NUL in key or _has_nul(values) for key, values in querydict.lists())
+
+
+def _headers_have_nul(request) -> bool:
+    return _has_nul(value for key, value in request.META.items() if key.startswith(("HTTP_", "CONTENT_")))
+
+
+def _body_has_nul(request) -> bool:
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith(_TEXT_BODIES):
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        if size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return False  # too large: the view refuses it with its own answer
+        return b"\x00" in request.body or bool(_JSON_NUL.search(request.body))
+    if request.method in ("POST", "PUT", "PATCH") and content_type.startswith(("multipart/", "application/x-www")):
+        try:
+            return _query_has_nul(request.POST)  # field values only: uploaded files may hold any byte
+        except (SuspiciousOperation, MultiPartParserError, RequestDataTooBig, UnicodeDecodeError):
+            # A malformed or oversized body is the view's to refuse, with its usual answer.
+            return False
+    return False
+
+
+def carries_nul(request) -> bool:
+    return (
+        NUL in request.path_info or _query_has_nul(request.GET) or _headers_have_nul(request) or _body_has_nul(request)
+    )
+
+
+class RefuseNulBytesMiddleware:
+    """Refuse any request with a NUL byte in its path, query, headers, form fields or text body: 400, nothing done."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if carries_nul(request):
+            return self._refusal(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _refusal(request):
+        message = _("The request contains a NUL character, which Trato does not accept. Remove it and try again.")
+        if request.path_info.startswith("/api/"):
+            from trato.core.api import error_body
+
+            return JsonResponse(error_body(400, "nul_character", message), status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def database_unavailable(request, exception) -> HttpResponse | None:
+    """The 503 answer for a lost database (None for any other error): the usual error body on the API."""
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return None
+    logger.error("Database unavailable while serving %s", request.path, exc_info=exception)
+    message = _("The database is not reachable right now. Nothing was changed: try again in a moment.")
+    if request.path_info.startswith("/api/"):
+        from trato.core.api import error_body
+
+        response: HttpResponse = JsonResponse(error_body(503, "database_unavailable", message), status=503)
+    else:
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "30"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database answers 503 (try again later), not a 500 that looks like a bug. Errors raised before the
+    view (loading the session or the user) reach ``trato.core.views.server_error`` instead, which does the same."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        return database_unavailable(request, exception)

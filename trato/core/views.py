@@ -1,7 +1,11 @@
+import sys
+
 from django.http import Http404
 from django.shortcuts import render
+from django.views import defaults
 
 from trato.core import navigation
+from trato.core.middleware import database_unavailable
 from trato.core.search import search_all
 
 
@@ -25,3 +29,8 @@ def search(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request):
+    """handler500: a lost database is a 503 (try again), anything else the usual 500 page."""
+    return database_unavailable(request, sys.exc_info()[1]) or defaults.server_error(request)
