@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "trato.core.middleware.ApiErrorBodyMiddleware",
     "trato.core.middleware.RefuseNulBytesMiddleware",
     "trato.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from tests.partners.factories import ContactFactory, PartnerFactory
 from trato.claims.models import Action, Category, Claim, Kind, OriginType, State
+from trato.inbox.system import gateway_user
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,14 @@ def test_the_create_form_offers_only_the_kinds_the_role_creates_and_partners_it_
     refused = _create(client_for(purchasing_user), kind="customer", partner=customer.pk)
     assert refused.status_code == 400
     assert not Claim.objects.exists()
+
+
+def test_the_mail_gateway_is_never_offered_as_responsible_or_assignee(purchasing_user, client_for):
+    gateway = gateway_user()
+    form = client_for(purchasing_user).get(CREATE).context["form"]
+    assert purchasing_user in form.fields["responsible"].queryset
+    assert gateway not in form.fields["responsible"].queryset
+    assert gateway not in form.fields["assignees"].queryset
 
 
 def test_roles_that_may_not_create_claims_get_403(sales_user, outsider, client_for):

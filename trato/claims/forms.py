@@ -4,7 +4,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from trato.accounts.models import SalesTeam, User
+from trato.accounts.models import SalesTeam
+from trato.accounts.selectors import assignable_users
 from trato.claims import access
 from trato.claims.models import (
     Action,
@@ -62,7 +63,8 @@ def kind_for_partner(user, partner: Partner | None) -> str | None:
 
 
 def active_users():
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    """People who may take on a claim: never an account machines use (the mail gateway)."""
+    return assignable_users().order_by("first_name", "last_name", "username")
 
 
 class VersionForm(forms.Form):

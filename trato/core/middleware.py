@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -137,3 +138,46 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         return database_unavailable(request, exception)
+
+
+class ApiErrorBodyMiddleware:
+    """Every /api/ answer that Django or django-ninja gave as HTML (an unknown path, a wrong method) gets the API's
+    one error body instead, so that clients parse every error the same way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _accept_trailing_slash(request)
+        response = self.get_response(request)
+        is_json = response.get("Content-Type", "").startswith("application/json")
+        if not request.path_info.startswith("/api/") or is_json or response.status_code not in (404, 405):
+            return response
+        from trato.core.api import error_body
+
+        if response.status_code == 405:
+            allowed = ", ".join(sorted(method.strip() for method in response["Allow"].split(",")))
+            message = _("This method is not allowed here. Allowed: %(methods)s.") % {"methods": allowed}
+            replacement = JsonResponse(error_body(405, "method_not_allowed", message), status=405)
+            replacement["Allow"] = allowed
+            return replacement
+        return JsonResponse(error_body(404, "not_found", _unknown_path_message(request.path_info)), status=404)
+
+
+def _accept_trailing_slash(request) -> None:
+    """/api/v1/partners/ answers as /api/v1/partners: clients (and our README) write either."""
+    path = request.path_info
+    if path.startswith("/api/") and path.endswith("/") and not _resolves(path) and _resolves(path.rstrip("/")):
+        request.path_info = path.rstrip("/")
+
+
+def _unknown_path_message(path: str) -> str:
+    return _("Unknown API path. The reference is at /api/v1/docs.")
+
+
+def _resolves(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True

@@ -4,15 +4,15 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trato.accounts.models import User
 from trato.accounts.roles import PURCHASING, SALES
+from trato.accounts.selectors import assignable_users
 from trato.partners.models import KIND_LABELS, KINDS, Contact, Partner, creatable_kinds
 
 MAX_VCF_BYTES = 2 * 1024 * 1024
 
 
 def _users_with(roles) -> "forms.ModelChoiceField":
-    queryset = User.objects.filter(is_active=True, groups__name__in=list(roles)).distinct().order_by("first_name")
+    queryset = assignable_users().filter(groups__name__in=list(roles)).distinct().order_by("first_name")
     return forms.ModelChoiceField(queryset=queryset, required=False)
 
 
