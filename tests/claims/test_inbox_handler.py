@@ -186,3 +186,47 @@ def test_the_claims_alias_is_registered_when_the_app_starts():
     apps.get_app_config("claims").ready()
 
     assert handlers.alias_handler("claims") is inbox_handler.claim_from_mail
+
+
+INVITATION = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Test//EN\r
+METHOD:REQUEST\r
+BEGIN:VEVENT\r
+UID:visita-ebro-1@customer.example\r
+DTSTAMP:20261201T090000Z\r
+DTSTART:20261210T090000Z\r
+DTEND:20261210T100000Z\r
+SUMMARY:Visita a Talleres Ebro\r
+ORGANIZER:mailto:m.lasheras@ebro.example\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_a_calendar_invitation_sent_to_the_claims_address_waits_in_triage_instead_of_becoming_a_claim(contact):
+    raw = build_mail(
+        sender="m.lasheras@ebro.example",
+        to="claims@crm.example.com",
+        subject="Invitación: Visita a Talleres Ebro",
+        attachments=[("invite.ics", INVITATION, "text/calendar")],
+    )
+    inbound = ingest(raw)
+    assert Claim.objects.count() == 0
+    assert (inbound.state, inbound.reason_code) == (InboundState.TRIAGE, "invitation_pending")
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "El lun, 1 dic 2026 a las 10:02, Soporte <soporte@crm.example.com> escribió:\n> ¿Nos envía fotos?",
+        "-----Mensaje original-----\nDe: Soporte\nEnviado: lunes, 1 de diciembre de 2026 10:02\nAsunto: Bomba",
+        "-----Original Message-----\nFrom: Support\nSent: Monday, December 1, 2026 10:02 AM",
+        "De: Soporte <soporte@crm.example.com>\nEnviado el: lunes, 1 de diciembre de 2026 10:02\nPara: María",
+        "On Mon, Dec 1, 2026 at 10:02 AM Support <support@crm.example.com> wrote:\n> Could you send photos?",
+    ],
+)
+def test_a_claim_created_by_mail_keeps_the_quoted_history_out_of_its_description(contact, history):
+    body = f"La bomba llegó con la carcasa rota.\n\n{history}\n"
+    ingest(build_mail(sender="m.lasheras@ebro.example", to="claims@crm.example.com", body=body))
+    assert Claim.objects.get().description == "La bomba llegó con la carcasa rota."

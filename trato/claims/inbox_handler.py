@@ -16,6 +16,7 @@ from trato.claims.models import Channel, Claim, Kind
 from trato.inbox.handlers import register_alias
 from trato.inbox.models import InboundMessage
 from trato.inbox.models import State as InboundState
+from trato.inbox.sanitise import fold_quoted
 from trato.inbox.system import gateway_user
 from trato.partners.duplicates import normalise_email
 from trato.partners.models import Contact, Partner
@@ -85,7 +86,7 @@ def claim_data(message) -> dict:
     return {
         "kind": Kind.CUSTOMER,
         "subject": clean_subject(message.subject),
-        "description": (message.text or "").strip(),
+        "description": fold_quoted(message.text).reply,  # the history is on the timeline, with the mail
         "channel": Channel.EMAIL,
         "received_on": _received_on(message),
         "partner": partner,

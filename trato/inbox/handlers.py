@@ -37,6 +37,11 @@ def register_calendar(handler: Handler) -> None:
     _special["calendar"] = handler
 
 
+def register_invitation(handler: Handler) -> None:
+    """Calendar invitations (REQUEST, PUBLISH, a bare .ics) sent or forwarded to any of our addresses: meetings."""
+    _special["invitation"] = handler
+
+
 def register_voicemail(handler: Handler) -> None:
     """Voicemail notifications from the telephone system (Asterisk's X-Asterisk-CallerID header)."""
     _special["voicemail"] = handler
@@ -48,6 +53,10 @@ def alias_handler(localpart: str) -> Handler | None:
 
 def calendar_handler() -> Handler | None:
     return _special.get("calendar")
+
+
+def invitation_handler() -> Handler | None:
+    return _special.get("invitation")
 
 
 def voicemail_handler() -> Handler | None:

@@ -46,6 +46,8 @@ REASONS = {
     "ambiguous_contact": _("Several companies have a contact with the sender's address (%(detail)s)."),
     "calendar_pending": _("Calendar reply: waiting for the calendar."),
     "calendar_declined": _("Calendar reply: the calendar did not recognise it."),
+    "invitation_pending": _("Calendar invitation: waiting for the meetings calendar."),
+    "invitation_declined": _("Calendar invitation: the calendar did not recognise it."),
     "voicemail_pending": _("Voicemail: calls not built yet."),
     "voicemail_declined": _("Voicemail: the calls handler did not recognise it."),
     "handler_failed": _("The handler %(detail)s failed; see the server log."),

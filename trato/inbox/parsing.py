@@ -89,6 +89,11 @@ class ParsedMail:
     def is_calendar_reply(self) -> bool:
         return any(part.method in CALENDAR_REPLY_METHODS for part in self.calendar_parts)
 
+    @property
+    def is_calendar_invitation(self) -> bool:
+        """A calendar part that is not an answer: an invitation (REQUEST), a published event, a bare .ics."""
+        return bool(self.calendar_parts) and not self.is_calendar_reply
+
     def header(self, name: str) -> str:
         lowered = name.lower()
         return next((value for key, value in self.headers if key.lower() == lowered), "")

@@ -1,8 +1,8 @@
 """Where a parsed message belongs. Each step either decides (a Route) or passes to the next one.
 
 Order: our own mail (ignored) · calendar replies · voicemail · a reply to a message Trato sent
-(In-Reply-To/References) · a plus-address token · a subject token · a recipient alias's handler · a
-known contact's company · triage.
+(In-Reply-To/References) · a plus-address token · a subject token · a recipient alias's handler (a calendar
+invitation to an alias goes to the invitation handler instead: never a claim) · a known contact's company · triage.
 
 Calendar replies come before threading on purpose: an iTIP REPLY threads to the invitation Trato sent, but
 what it says (who accepts) is for the calendar handler, which also tells the gateway where to file it.
@@ -121,6 +121,12 @@ def by_calendar(parsed: ParsedMail, inbound) -> Route | None:
     return _by_kind("calendar", handlers.calendar_handler(), parsed, inbound)
 
 
+def by_invitation(parsed: ParsedMail, inbound) -> Route:
+    """An invitation sent to an alias is for the calendar, never for the alias's handler (a claim made of a meeting
+    request): the invitation handler's record, or triage until meetings register one."""
+    return _by_kind("invitation", handlers.invitation_handler(), parsed, inbound)
+
+
 def is_voicemail(parsed: ParsedMail) -> bool:
     return bool(parsed.header("X-Asterisk-CallerID"))
 
@@ -151,6 +157,8 @@ def by_alias(parsed: ParsedMail, inbound, extra_aliases: tuple[str, ...]) -> Rou
         handler = handlers.alias_handler(alias)
         if handler is None:
             continue
+        if parsed.is_calendar_invitation:
+            return by_invitation(parsed, inbound)
         route = _run_handler(f"alias:{alias}", handler, parsed, inbound)
         if route.record is not None or route.problem is not None:
             return route

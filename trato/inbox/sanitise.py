@@ -51,14 +51,37 @@ class FoldedText:
     quoted: str  # earlier messages and signatures, shown folded
 
 
+# Where the history starts in clients that email_reply_parser does not know: Spanish Gmail/Thunderbird
+# ("El lun, 3 nov 2026 a las 10:00, Ana <ana@x.es> escribió:"), Outlook's separator or header block in Spanish and
+# English. Forwarded messages are left alone: what is forwarded is often the very complaint.
+_HISTORY_STARTS = re.compile(
+    r"^(?:"
+    r"-{2,}\s*(?:original message|mensaje original)\s*-{2,}"
+    r"|el\s.{0,300}?escribi[óo]:"
+    r"|(?:from|de):\s.+\n(?:sent|enviado(?: el)?|date|fecha):\s.+"
+    r")\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _cut_at_history(text: str) -> tuple[str, str]:
+    match = _HISTORY_STARTS.search(text)
+    if match is None:
+        return text, ""
+    return text[: match.start()], text[match.start() :]
+
+
 def fold_quoted(text: str) -> FoldedText:
-    """Split a plain-text body into the new reply and the quoted history below it."""
-    text = text or ""
+    """Split a plain-text body into the new reply and the quoted history below it (the one implementation: the
+    timeline, triage and the claims alias use it)."""
+    text = (text or "").strip()
+    head, history = _cut_at_history(text)
     try:
-        reply = EmailReplyParser.parse_reply(text).strip()
+        reply = EmailReplyParser.parse_reply(head).strip()
     except Exception:  # a display nicety must never stop filing
         return FoldedText(reply=text, quoted="")
     if not reply:
-        return FoldedText(reply=text.strip(), quoted="")
-    quoted = text.strip()[len(reply) :].strip() if text.strip().startswith(reply) else ""
+        return FoldedText(reply=text, quoted="")
+    rest = head.strip()[len(reply) :].strip() if head.strip().startswith(reply) else ""
+    quoted = "\n".join(part for part in (rest, history.strip()) if part)
     return FoldedText(reply=reply, quoted=quoted)

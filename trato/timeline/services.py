@@ -240,13 +240,10 @@ MAX_SUBJECT_LENGTH = 998  # RFC 5322's limit for a header line
 
 def _split_quoted(body_text: str) -> tuple[str, str]:
     """A reply's own text and the quoted history below it (folded when shown)."""
-    from email_reply_parser import EmailReplyParser
+    from trato.inbox.sanitise import fold_quoted
 
-    fresh = EmailReplyParser.parse_reply(body_text).strip()
-    if not fresh or fresh == body_text.strip():
-        return body_text, ""
-    rest = body_text.strip()[len(fresh) :].strip() if body_text.strip().startswith(fresh) else ""
-    return (fresh, rest) if rest else (body_text, "")
+    folded = fold_quoted(body_text)
+    return (folded.reply, folded.quoted) if folded.quoted else (body_text, "")
 
 
 def _message_reference(message) -> str:
