@@ -41,6 +41,7 @@ REASONS = {
     "bad_header": _("The %(detail)s header could not be decoded."),
     "unknown_charset": _("The message uses an unknown character set (%(detail)s)."),
     "bad_date": _("The message's date could not be read (%(detail)s)."),
+    "reused_message_id": _("A different message already arrived with this Message-ID (%(detail)s): kept apart."),
     "no_sender": _("The message has no sender address."),
     "no_match": _("No record, alias or known contact matches this message."),
     "ambiguous_contact": _("Several companies have a contact with the sender's address (%(detail)s)."),

@@ -6,7 +6,9 @@ triage unparsed, and otherwise the message is parsed, routed and filed. Bad mail
 failure to store (database or storage down) does, so that the mail server retries later.
 """
 
+import hashlib
 import logging
+import re
 import uuid
 
 from django.conf import settings
@@ -76,14 +78,41 @@ def _store(raw: bytes, message_id: str, parsed: ParsedMail, *, source, mailbox, 
         return existing, False
 
 
+def content_fingerprint(raw: bytes) -> str:
+    """What makes two deliveries the same message: its body and the headers its author wrote. Trace headers
+    (Received, Delivered-To, Return-Path) differ between two deliveries of one message and are left out."""
+    authored = re.findall(rb"(?im)^(?:from|to|cc|subject|date):[^\r\n]*", _header_block(raw))
+    body = raw[len(_header_block(raw)) :].strip()
+    return hashlib.sha256(b"\n".join(sorted(line.strip().lower() for line in authored)) + b"\n" + body).hexdigest()
+
+
+def _stored_fingerprint(inbound: InboundMessage) -> str | None:
+    try:
+        return content_fingerprint(read_raw(inbound))
+    except OSError:  # the stored file is gone: nothing to compare with, treat as the same message
+        return None
+
+
+def _reused_id(message_id: str, raw: bytes) -> str:
+    """The key a different message that reuses an earlier Message-ID is stored under, stable for redeliveries."""
+    return f"{message_id[:400]}#reused-{content_fingerprint(raw)[:16]}"
+
+
 def message_ingest(raw: bytes, *, source: str, mailbox=None, alias: str = "") -> InboundMessage:
-    """Store, route and file one RFC 822 message. ``alias`` names the address it came in on, when known."""
+    """Store, route and file one RFC 822 message. ``alias`` names the address it came in on, when known.
+
+    A second delivery of the same message is not stored again. A *different* message that reuses a stored
+    Message-ID (a broken mailer, a forged or recycled id) is never dropped: it is stored under a derived key and
+    waits in triage, saying which message it collides with."""
     raw = bytes(raw)
     if source not in Source.values:
         raise ValueError(f"unknown source {source!r}")
     message_id = header_message_id(raw) or fallback_message_id(raw)
     if (existing := InboundMessage.objects.filter(message_id=message_id).first()) is not None:
-        return existing
+        known = _stored_fingerprint(existing)
+        if known is None or known == content_fingerprint(raw):
+            return existing
+        return _store_reused(raw, message_id, source=source, mailbox=mailbox)
     limit = settings.TRATO_INBOX_MAX_BYTES
     if len(raw) > limit:
         problem = Problem("too_big", filesizeformat(limit))
@@ -101,6 +130,16 @@ def message_ingest(raw: bytes, *, source: str, mailbox=None, alias: str = "") ->
         logger.exception("Routing %s failed", message_id)
         _set_triage(inbound, Problem("filing_failed", type(error).__name__))
         return inbound
+
+
+def _store_reused(raw: bytes, message_id: str, *, source, mailbox) -> InboundMessage:
+    key = _reused_id(message_id, raw)
+    if (again := InboundMessage.objects.filter(message_id=key).first()) is not None:
+        return again
+    logger.warning("A different message reuses the Message-ID %s; kept in triage as %s", message_id, key)
+    parsed = parse_message(raw if len(raw) <= settings.TRATO_INBOX_MAX_BYTES else _header_block(raw))
+    problem = Problem("reused_message_id", message_id[:400])
+    return _store(raw, key, parsed, source=source, mailbox=mailbox, problem=problem)[0]
 
 
 def _set_triage(inbound: InboundMessage, problem: Problem, *, state=State.TRIAGE, handler: str = "") -> InboundMessage:
