@@ -137,6 +137,29 @@ def test_a_goods_receipt_number_pasted_into_quick_create_makes_a_supplier_draft_
     assert "ALB-C 2026/0113" in client.get(claim.get_absolute_url()).text
 
 
+def test_quick_create_warns_when_a_claim_already_cites_the_document_for_that_partner(
+    purchasing_user, supplier, client_for
+):
+    client = client_for(purchasing_user)
+    data = {"number": "ALB-C 2026/0113", "doc_type": "goods_receipt", "partner": supplier.pk}
+    first = Claim.objects.get(pk=client.post(QUICK, data)["Location"].rstrip("/").rsplit("/", 1)[-1])
+    warned = client.post(QUICK, {**data, "number": "alb-c 2026/0113"})
+    assert (warned.status_code, warned.context["citing"]) == (200, [first])
+    assert first.get_absolute_url() in warned.text and 'name="confirmed" value="on"' in warned.text
+    assert Claim.objects.count() == 1
+    anyway = client.post(QUICK, {**data, "confirmed": "on"})
+    assert anyway.status_code == 302 and Claim.objects.count() == 2
+
+
+def test_quick_create_does_not_warn_about_claims_the_user_may_not_see(purchasing_user, after_sales_user, client_for):
+    both = PartnerFactory(name="Cliente y proveedor", is_customer=True, is_supplier=True)
+    customer_claim = {"number": "ALB-9", "doc_type": "delivery", "partner": both.pk}
+    assert client_for(after_sales_user).post(QUICK, customer_claim).status_code == 302
+    supplier_claim = {"number": "ALB-9", "doc_type": "goods_receipt", "partner": both.pk}
+    assert client_for(purchasing_user).post(QUICK, supplier_claim).status_code == 302
+    assert Claim.objects.count() == 2
+
+
 def test_quick_create_without_a_number_or_with_a_wrong_partner_says_so_and_creates_nothing(
     after_sales_user, supplier, customer, client_for
 ):

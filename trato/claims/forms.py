@@ -138,9 +138,12 @@ class QuickCreateForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Document type"))
     partner = forms.ModelChoiceField(label=_("Customer / supplier"), queryset=Partner.objects.none())
     subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    # Set once the user has seen the claims that already cite this document and chose to go on.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         allowed = access.creatable_kinds(user)
         self.fields["doc_type"].choices = [
             (value, label) for value, label in OriginType.choices if QUICK_DOC_KINDS.get(value) in allowed
@@ -149,6 +152,15 @@ class QuickCreateForm(forms.Form):
 
     def clean_number(self) -> str:
         return " ".join(self.cleaned_data["number"].split())
+
+    def claims_citing_the_document(self) -> list[Claim]:
+        """Claims this user may see that already cite this document number for this partner."""
+        return list(
+            Claim.objects.visible_to(self.user)
+            .filter(partner=self.cleaned_data["partner"], origins__number__iexact=self.cleaned_data["number"])
+            .distinct()
+            .order_by("-created_at")[:10]
+        )
 
     def service_data(self) -> dict:
         doc_type = self.cleaned_data["doc_type"]

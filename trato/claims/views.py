@@ -210,7 +210,10 @@ def claim_quick_create(request):
     if not access.creatable_kinds(request.user):
         raise PermissionDenied(_("Your role may not create claims."))
     form = QuickCreateForm(request.POST or request.GET or None, user=request.user)
+    citing = []
     if request.method == "POST" and form.is_valid():
+        citing = [] if form.cleaned_data["confirmed"] else form.claims_citing_the_document()
+    if request.method == "POST" and form.is_valid() and not citing:
         try:
             claim = services.claim_create(by=request.user, data=form.service_data())
         except DomainError as error:
@@ -219,7 +222,7 @@ def claim_quick_create(request):
             messages.success(request, _("Claim %(number)s created as a draft.") % {"number": claim.number})
             return redirect(claim)
     status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "claims/quick_create.html", {"form": form}, status=status)
+    return render(request, "claims/quick_create.html", {"form": form, "citing": citing}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
