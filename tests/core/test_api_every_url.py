@@ -46,3 +46,24 @@ def test_the_readme_examples_work_as_written(api):
     for path in paths:
         response = api.get(path)
         assert (path, response.status_code) == (path, 200)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/partners", {"name": "X", "kinds": None}, "kinds"),
+        ("/api/v1/partners", {"name": "X", "kinds": ["customer"], "tags": None}, "tags"),
+        ("/api/v1/claims", {"kind": "customer", "subject": "x", "origins": None}, "origins"),
+        ("/api/v1/claims", {"kind": "customer", "subject": "x", "assignees": None}, "assignees"),
+        (
+            "/api/v1/claims",
+            {"kind": "customer", "subject": "x", "origins": [{"doc_type": "delivery", "number": "A", "lines": None}]},
+            "origins.0.lines",
+        ),
+    ],
+)
+def test_null_where_a_list_is_expected_is_a_422_naming_the_field(client_for, administrator, path, body, field):
+    response = client_for(administrator).post(path, body, content_type="application/json")
+    assert (response.status_code, response.json()["code"], list(response.json()["fields"])) == (
+        422, "validation_error", [field]
+    )  # fmt: skip
