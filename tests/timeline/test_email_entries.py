@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from trato.accounts.roles import Role
+from trato.mail.threading import subject_tag
 from trato.timeline.models import Direction, Entry, EntryKind
 from trato.timeline.services import email_record
 
@@ -35,6 +36,18 @@ def test_an_inbound_email_shows_its_sender_subject_and_new_text_with_the_history
     assert "Re: Replacement" in html
     assert "Lucía &lt;lucia@acme.example&gt;" in html
     assert "<details" in html and "Here is the replacement." in html
+
+
+def test_the_threading_tag_is_kept_in_the_mail_but_not_shown_on_the_page(client_for, customer, author):
+    tag = subject_tag(customer)
+    email_record(
+        record=customer, by=None, direction=Direction.INBOUND, subject=f"Re: Replacement {tag}",
+        sender="lucia@acme.example", recipients=["crm@factory.example"], body_text="Thanks.",
+    )  # fmt: skip
+    assert Entry.objects.get(kind=EntryKind.EMAIL).data["subject"] == f"Re: Replacement {tag}"
+    html = client_for(author).get(customer.get_absolute_url()).content.decode()
+    assert "Re: Replacement" in html
+    assert tag not in html
 
 
 def test_an_outbound_email_starts_queued_and_keeps_a_reference_to_its_message(customer, author):

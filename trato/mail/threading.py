@@ -97,3 +97,8 @@ def token_from_subject(subject: str) -> str | None:
     """The token of the first "[#<token>]" tag in a subject, or None. Not verified here."""
     match = _SUBJECT_RE.search(subject or "")
     return match.group(1).lower() if match else None
+
+
+def subject_without_tag(subject: str) -> str:
+    """The subject as people wrote it: the "[#<token>]" tags that thread replies are for machines, not readers."""
+    return " ".join(_SUBJECT_RE.sub("", subject or "").split())

@@ -6,6 +6,7 @@ from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 from django.utils.text import normalize_newlines
 
+from trato.mail.threading import subject_without_tag
 from trato.timeline.panel import panel_context
 
 register = template.Library()
@@ -44,3 +45,9 @@ def note_html(text) -> str:
             link_rel="noopener noreferrer nofollow",
         )
     )
+
+
+@register.filter
+def without_tracking_tag(subject: str) -> str:
+    """A mail subject shown on a page, without the "[#token]" tag that threads replies."""
+    return subject_without_tag(subject)
