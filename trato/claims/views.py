@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from trato.accounts.models import User
 from trato.claims import access, selectors, services, workflow
+from trato.claims.erp_link import ErpDocumentForm, is_erp_link
 from trato.claims.forms import (
     ClaimForm,
     MoveForm,
@@ -188,21 +189,49 @@ def _render_form(request, form, claim=None):
     return render(request, "claims/form.html", {"form": form, "claim": claim}, status=400 if form.errors else 200)
 
 
+def _erp_document(request) -> ErpDocumentForm | None:
+    """The ERP document the link (GET) or the form's hidden fields (POST) carry, if any."""
+    source = request.POST if request.method == "POST" else request.GET
+    return ErpDocumentForm(source) if is_erp_link(source) else None
+
+
+def _erp_initial(request, erp: ErpDocumentForm, initial: dict) -> dict:
+    kind = erp.kind() if erp.kind() in access.creatable_kinds(request.user) else initial["kind"]
+    partner = erp.partner_for(request.user)
+    if erp.cleaned_data["partner_ref"] and partner is None:
+        messages.warning(
+            request,
+            _("No customer or supplier you can see has the ERP code %(ref)s: choose it in the form.")
+            % {"ref": erp.cleaned_data["partner_ref"]},
+        )
+    return {**initial, "kind": kind, "partner": partner or initial["partner"], "subject": erp.default_subject()}
+
+
 @require_http_methods(["GET", "POST"])
 def claim_create(request):
     if not access.creatable_kinds(request.user):
         raise PermissionDenied(_("Your role may not create claims."))
     initial, kind = _create_initial(request)
+    erp = _erp_document(request)
+    if erp is not None and erp.is_valid() and request.method == "GET":
+        initial = _erp_initial(request, erp, initial)
+        kind = initial["kind"]
     form = ClaimForm(request.POST or None, user=request.user, kind=kind, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    erp_ok = erp is None or erp.is_valid()
+    if request.method == "POST" and form.is_valid() and erp_ok:
+        data = form.service_data()
+        if erp is not None:
+            data["origins"] = [erp.origin()]
         try:
-            claim = services.claim_create(by=request.user, data=form.service_data())
+            claim = services.claim_create(by=request.user, data=data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, _("Claim %(number)s created as a draft.") % {"number": claim.number})
             return redirect(claim)
-    return _render_form(request, form)
+    status = 400 if form.errors or not erp_ok else 200
+    context = {"form": form, "claim": None, "erp": erp}
+    return render(request, "claims/form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
