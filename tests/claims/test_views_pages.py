@@ -359,3 +359,26 @@ def test_the_categories_page_shows_only_the_kinds_the_role_configures(persona, c
         assert edit == (200 if kind in configures else 404), kind
     offered = {value for value, _label in response.context["form"].fields["kind"].choices}
     assert offered == configures
+
+
+@pytest.mark.parametrize(
+    ("kind", "persona", "partner_label", "resolution_label"),
+    [
+        (Kind.SUPPLIER, "purchasing_manager", "Supplier", "Resolution agreed with the supplier"),
+        (Kind.CUSTOMER, "after_sales_manager", "Customer", "Resolution given to the customer"),
+    ],
+)
+def test_each_kind_of_claim_names_its_other_party_on_its_page_and_forms(
+    kind, persona, partner_label, resolution_label, client_for, request
+):
+    user = request.getfixturevalue(persona)
+    user.language = "en"
+    user.save(update_fields=["language"])
+    claim = claim_of(kind, state=State.OPEN)
+    client = client_for(user)
+    page = client.get(claim.get_absolute_url())
+    assert f'<dt class="col-sm-4">{partner_label}</dt>' in page.text
+    close_form = client.get(reverse("claims:move", args=[claim.pk, "close"])).context["form"]
+    assert close_form.fields["resolution_notes"].label == resolution_label
+    edit_form = client.get(reverse("claims:edit", args=[claim.pk])).context["form"]
+    assert edit_form.fields["partner"].label == partner_label

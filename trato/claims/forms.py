@@ -28,6 +28,14 @@ PARTNER_OF_KIND = {
     Kind.INTERNAL: Q(),
 }
 # The kind of claim a document's number points to: what we received comes from a supplier, what we sent to a customer.
+# Who the other party is, in the words of each kind: a supplier non-conformity never speaks of "the customer".
+PARTNER_LABELS = {Kind.CUSTOMER: _("Customer"), Kind.SUPPLIER: _("Supplier"), Kind.INTERNAL: _("Company")}
+RESOLUTION_NOTE_LABELS = {
+    Kind.CUSTOMER: _("Resolution given to the customer"),
+    Kind.SUPPLIER: _("Resolution agreed with the supplier"),
+    Kind.INTERNAL: _("Resolution"),
+}
+
 QUICK_DOC_KINDS = {
     OriginType.GOODS_RECEIPT: Kind.SUPPLIER,
     OriginType.RECEIPT_RETURN: Kind.SUPPLIER,
@@ -102,6 +110,8 @@ class ClaimForm(forms.ModelForm):
             self.fields["kind"].choices = Kind.choices
             self.initial["version"] = self.instance.version
         self.fields["partner"].queryset = partners_for(user, kinds)
+        if len(kinds) == 1 and kinds[0] in PARTNER_LABELS:
+            self.fields["partner"].label = PARTNER_LABELS[kinds[0]]
         self.fields["category"].queryset = Category.objects.filter(kind__in=kinds, is_active=True)
         self.fields["responsible"].queryset = active_users()
         self.fields["assignees"].queryset = active_users()
@@ -195,6 +205,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, move: str, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", claim.version)
+        self.fields["resolution_notes"].label = RESOLUTION_NOTE_LABELS.get(claim.kind, _("Resolution"))
         if move == "close":
             self.initial.update({
                 "resolution": claim.resolution, "resolution_notes": claim.resolution_notes,
