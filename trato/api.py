@@ -1,10 +1,8 @@
 """The API under /api/v1: each app contributes a router."""
 
-from ninja import NinjaAPI
+from trato.core.api import SessionAuth, TokenAuth, TratoAPI, install_error_handlers
 
-from trato.core.api import SessionAuth, TokenAuth, install_error_handlers
-
-api = NinjaAPI(
+api = TratoAPI(
     title="Trato API",
     version="1",
     urls_namespace="api-1",

@@ -89,3 +89,34 @@ def test_the_openapi_schema_describes_the_endpoints(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["info"]["title"] == "Trato API"
     assert {"/api/v1/partners", "/api/v1/accounts/me"} <= set(schema["paths"])
+
+
+@pytest.mark.parametrize(
+    "language,message",
+    [("en", "Choose one of: prospect, customer, supplier."), ("es", "Elige uno de: prospect, customer, supplier.")],
+)
+def test_a_refused_choice_names_the_allowed_values(client_for, sales_user, language, message):
+    sales_user.language = language
+    sales_user.save()
+    response = post_json(client_for(sales_user), URL, {"name": "Hierros Ruiz", "kinds": ["client"]})
+
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"kinds.0": [message]}
+
+
+def test_a_number_is_not_taken_for_a_date(client_for, administrator):
+    response = client_for(administrator).get("/api/v1/claims?received_to=0", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"received_to": ["Enter a date as YYYY-MM-DD."]}
+
+
+def test_every_operation_declares_its_error_answers_in_the_openapi_schema(client_for, administrator):
+    schema = client_for(administrator).get("/api/v1/openapi.json").json()
+    read = schema["paths"]["/api/v1/partners/{partner_id}"]["get"]["responses"]
+    change = schema["paths"]["/api/v1/partners/{partner_id}"]["patch"]["responses"]
+
+    assert set(read) == {"200", "400", "401", "404", "422", "503"}
+    assert set(change) == {"200", "400", "401", "403", "404", "409", "413", "422", "503"}
+    assert change["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+    assert set(schema["components"]["schemas"]["ErrorOut"]["properties"]) == {"status", "code", "message", "fields"}

@@ -9,7 +9,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -27,7 +26,6 @@ from trato.claims.models import (
     Claim,
     Kind,
     OriginDocument,
-    OriginLine,
     OriginType,
     Priority,
     Repair,
@@ -37,7 +35,7 @@ from trato.claims.models import (
 )  # fmt: skip
 from trato.claims.validation import MAX_ID
 from trato.core.access import get_visible_or_404
-from trato.core.api import PageIn, apply_sort, paginate
+from trato.core.api import IsoDate, Page, PageIn, list_params, paginate
 
 router = Router(tags=["claims"])
 
@@ -184,13 +182,6 @@ class ClaimDetailOut(ClaimOut):
         return obj.repairs.all()
 
 
-class ClaimPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[ClaimOut]
-
-
 # Input
 
 
@@ -205,8 +196,8 @@ class ClaimFilters(Schema):
     document: str | None = Field(None, max_length=60)
     product: str | None = Field(None, max_length=60)
     overdue: bool | None = None
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
+    received_from: IsoDate | None = None
+    received_to: IsoDate | None = None
     sort: str | None = Field(None, max_length=30, description="number, subject, partner, state, received, deadline, "
                              "priority; -received descends")  # fmt: skip
 
@@ -222,7 +213,7 @@ class OriginLineIn(StrictIn):
 class OriginIn(StrictIn):
     doc_type: OriginTypeIn
     number: str = Field(min_length=1, max_length=60)
-    date: dt.date | None = None
+    date: IsoDate | None = None
     lines: list[OriginLineIn] = Field([], max_length=200)
 
 
@@ -236,8 +227,8 @@ class ClaimFieldsIn(StrictIn):
     priority: PriorityIn = Priority.NORMAL
     description: str = Field("", max_length=TEXT)
     channel: ChannelIn | None = None
-    received_on: dt.date | None = None
-    deadline: dt.date | None = None
+    received_on: IsoDate | None = None
+    deadline: IsoDate | None = None
     resolution: ResolutionIn = ""
     resolution_notes: str = Field("", max_length=TEXT)
     resolution_cost: Decimal | None = Field(None, max_digits=12, decimal_places=2)
@@ -264,8 +255,8 @@ class ClaimUpdateIn(StrictIn):
     priority: PriorityIn | None = None
     description: str | None = Field(None, max_length=TEXT)
     channel: ChannelIn | None = None
-    received_on: dt.date | None = None
-    deadline: dt.date | None = None
+    received_on: IsoDate | None = None
+    deadline: IsoDate | None = None
     external_ref: str | None = Field(None, max_length=80)
     resolution: ResolutionIn | None = None
     resolution_notes: str | None = Field(None, max_length=TEXT)
@@ -299,8 +290,8 @@ class ActionIn(StrictIn):
     kind: ActionKindIn
     description: str = Field(min_length=1, max_length=TEXT)
     owner: str | None = Field(None, description="username")
-    due_on: dt.date | None = None
-    done_on: dt.date | None = None
+    due_on: IsoDate | None = None
+    done_on: IsoDate | None = None
     effectiveness_check: str = Field("", max_length=TEXT)
     carried_over: bool = False
 
@@ -309,8 +300,8 @@ class ActionUpdateIn(StrictIn):
     kind: ActionKindIn | None = None
     description: str | None = Field(None, min_length=1, max_length=TEXT)
     owner: str | None = None
-    due_on: dt.date | None = None
-    done_on: dt.date | None = None
+    due_on: IsoDate | None = None
+    done_on: IsoDate | None = None
     effectiveness_check: str | None = Field(None, max_length=TEXT)
     carried_over: bool | None = None
 
@@ -321,8 +312,8 @@ class RepairIn(StrictIn):
     serial: str = Field("", max_length=60)
     description: str = Field("", max_length=TEXT)
     state: RepairStateIn = RepairState.PLANNED
-    started_on: dt.date | None = None
-    finished_on: dt.date | None = None
+    started_on: IsoDate | None = None
+    finished_on: IsoDate | None = None
     cost: Decimal | None = Field(None, max_digits=12, decimal_places=2)
 
 
@@ -332,8 +323,8 @@ class RepairUpdateIn(StrictIn):
     serial: str | None = Field(None, max_length=60)
     description: str | None = Field(None, max_length=TEXT)
     state: RepairStateIn | None = None
-    started_on: dt.date | None = None
-    finished_on: dt.date | None = None
+    started_on: IsoDate | None = None
+    finished_on: IsoDate | None = None
     cost: Decimal | None = Field(None, max_digits=12, decimal_places=2)
 
 
@@ -372,27 +363,16 @@ def _claim_data(payload: dict) -> dict:
     return payload
 
 
-def _detail_queryset():
-    return Claim.objects.select_related("partner", "responsible", "category").prefetch_related(
-        "assignees",
-        Prefetch("origins", OriginDocument.objects.prefetch_related(Prefetch("lines", OriginLine.objects.all()))),
-        "causes",
-        Prefetch("actions", Action.objects.select_related("owner")),
-        "repairs",
-    )
-
-
 def _visible(request, claim_id: int) -> Claim:
     return get_visible_or_404(Claim, request.auth, pk=claim_id)
 
 
 def _fresh(claim: Claim) -> Claim:
-    return get_object_or_404(_detail_queryset(), pk=claim.pk)
+    return get_object_or_404(selectors.claim_detail_queryset(), pk=claim.pk)
 
 
 def _list_filters(filters: ClaimFilters) -> dict:
     values = filters.dict(exclude={"q", "sort", "overdue", "origin_type"}, exclude_none=True)
-    values = {name: str(value) for name, value in values.items()}
     if filters.overdue:
         values["overdue"] = "1"
     if filters.origin_type:
@@ -403,14 +383,10 @@ def _list_filters(filters: ClaimFilters) -> dict:
 # Claims
 
 
-@router.get("", response=ClaimPage, summary="List the claims you may see")
+@router.get("", response=Page[ClaimOut], summary="List the claims you may see")
 def list_claims(request, filters: Query[ClaimFilters], page: Query[PageIn]):
-    queryset = selectors.filter_claims(
-        Claim.objects.visible_to(request.auth), q=filters.q, filters=_list_filters(filters)
-    )
-    queryset = apply_sort(queryset, filters.sort, selectors.SORTS, default="-received")
-    queryset = queryset.select_related("partner", "responsible", "category").prefetch_related("assignees")
-    return paginate(queryset, page)
+    params = list_params(selectors.CLAIM_LIST, q=filters.q, sort=filters.sort, filters=_list_filters(filters))
+    return paginate(selectors.claim_list(request.auth, params).prefetch_related("assignees"), page)
 
 
 @router.get("/categories", response=list[CategoryOut], summary="The categories you may use or configure")
@@ -423,7 +399,7 @@ def list_categories(request):
     "/{int:claim_id}", response=ClaimDetailOut, summary="Read a claim with its origins, causes, actions, repairs"
 )
 def read_claim(request, claim_id: int):
-    return get_visible_or_404(_detail_queryset(), request.auth, pk=claim_id)
+    return get_visible_or_404(selectors.claim_detail_queryset(), request.auth, pk=claim_id)
 
 
 @router.post(

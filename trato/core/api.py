@@ -1,7 +1,9 @@
 """What every API endpoint shares: authentication, one error body, pagination and sorting."""
 
+import datetime as dt
+import re
 import zoneinfo
-from typing import Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -10,11 +12,14 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ninja import Field, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from trato.core.errors import DomainError
+from trato.core.listing import ListParams, ListSpec
 
 
 class ErrorOut(Schema):
@@ -82,11 +87,17 @@ _TYPE_MESSAGES = {
     "greater_than": gettext_noop("This value is too small."),
     "less_than": gettext_noop("This value is too large."),
     "extra_forbidden": gettext_noop("This field is not allowed."),
+    "date_parsing": gettext_noop("Enter a date as YYYY-MM-DD."),
+    "datetime_parsing": gettext_noop("Enter a date and time in ISO 8601, such as 2026-03-01T09:30:00+01:00."),
 }
 
 
 def _field_message(error: dict) -> str:
     kind = error.get("type", "")
+    if kind in {"literal_error", "enum"}:
+        # pydantic's context spells the allowed values as "'a', 'b' or 'c'"; the message lists them plainly.
+        allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+        return _("Choose one of: %(values)s.") % {"values": ", ".join(value or '""' for value in allowed)}
     if kind in _TYPE_MESSAGES:
         return _(_TYPE_MESSAGES[kind])
     if kind.endswith(("_parsing", "_type")) or kind.startswith(("date", "time", "int", "float", "bool")):
@@ -161,9 +172,52 @@ def install_error_handlers(api) -> None:
         return respond(request, exc.status_code, "error", exc.message)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    """pydantic also reads numbers (Unix time) and other spellings as dates: the API takes YYYY-MM-DD only."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_parsing", "Enter a date as YYYY-MM-DD.")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+
+
+def _iso_datetime_text(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATETIME.fullmatch(value):
+        raise PydanticCustomError("datetime_parsing", "Enter a date and time in ISO 8601.")
+    return value
+
+
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime_text)]
+
+
 class PageIn(Schema):
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(25, ge=1, le=settings.TRATO_API_MAX_PAGE_SIZE)
+
+
+ItemOut = TypeVar("ItemOut")
+
+
+class Page(Schema, Generic[ItemOut]):
+    """One page of any list: ``response=Page[PartnerOut]`` (named ``PartnerOutPage`` in the OpenAPI schema)."""
+
+    count: int = Field(description="how many records match, on every page")
+    page: int
+    page_size: int
+    items: list[ItemOut]
+
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
+        return f"{params[0].__name__}Page"
 
 
 def paginate(queryset, page: PageIn) -> dict[str, Any]:
@@ -178,15 +232,61 @@ def paginate(queryset, page: PageIn) -> dict[str, Any]:
     }
 
 
-def apply_sort(queryset, sort: str | None, allowed: dict[str, str], default: str):
-    """Sort by an allow-listed key (``name`` or ``-name``); anything else is refused."""
-    sort = sort or default
-    key = sort.removeprefix("-")
-    if key not in allowed:
+def list_params(spec: ListSpec, *, q: str = "", sort: str | None = None, filters: dict | None = None) -> ListParams:
+    """The API's list query as the list page's ListParams, so both read through the same selector.
+
+    The page ignores a sort key it does not know (a stale bookmark still opens); the API refuses it, since a
+    program that sends a wrong key wants to know."""
+    sort = sort or spec.default_sort
+    if sort.removeprefix("-") not in spec.sorts:
         raise DomainError(
-            _("Unknown sort key. Use one of: %(keys)s.") % {"keys": ", ".join(sorted(allowed))},
+            _("Unknown sort key. Use one of: %(keys)s.") % {"keys": ", ".join(sorted(spec.sorts))},
             code="invalid_sort",
             fields={"sort": [_("Unknown sort key.")]},
         )
-    prefix = "-" if sort.startswith("-") else ""
-    return queryset.order_by(prefix + allowed[key], prefix + "pk")
+    return ListParams(q=q, sort=sort, page="1", filters={k: str(v) for k, v in (filters or {}).items()})
+
+
+# What the OpenAPI schema says each operation may answer besides its success, in the ErrorOut body.
+_ERROR_DESCRIPTIONS = {
+    400: "Bad request: body not JSON, unknown sort key, or a move the procedure refuses now.",
+    401: "Not authenticated: log in or send an API token.",
+    403: "You may see the record but not change it, or the CSRF token is missing (session callers).",
+    404: "The record does not exist or you may not see it (the two are never told apart).",
+    409: "Someone changed the record since you read it, or its state does not allow this change.",
+    413: "The request is too large.",
+    422: "Some fields are not valid: `fields` names each and says why.",
+    503: "The database is unavailable: retry later.",
+}
+_WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def _error_statuses(method: str, operation: dict) -> list[int]:
+    statuses = [401, 503]
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses += [400, 422]
+    if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
+        statuses.append(404)
+    if method in _WRITE_METHODS:
+        statuses += [403, 409, 413]
+    return sorted(set(statuses))
+
+
+def declare_error_responses(schema: dict) -> dict:
+    """Add the error answers to every operation of an OpenAPI schema, so clients and schemathesis know them."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for path_item in schema.get("paths", {}).values():
+        for method, operation in path_item.items():
+            responses = operation.setdefault("responses", {})
+            for status in _error_statuses(method, operation):
+                responses.setdefault(str(status), {"description": _ERROR_DESCRIPTIONS[status], "content": body})
+    return schema
+
+
+class TratoAPI(NinjaAPI):
+    """NinjaAPI whose schema declares the error answers every operation may give."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return declare_error_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))

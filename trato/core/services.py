@@ -74,3 +74,14 @@ def lock_for_change(record, *, by, version=None):
             raise NotFound()  # deleted since the caller read it
         raise NotAllowed()
     return lock_current(record, version)
+
+
+def lock_key(namespace: str, key: str) -> None:
+    """Serialise the transactions that work on ``key`` (say, an ERP reference not stored yet, which has no row
+    to lock): on PostgreSQL a transaction-scoped advisory lock; SQLite already lets one writer in at a time."""
+    if not in_transaction():
+        raise RuntimeError("lock_key needs a transaction: call it inside service_transaction().")
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{namespace}:{key}"])

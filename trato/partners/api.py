@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 
 from trato.accounts.models import User
 from trato.core.access import get_visible_or_404
-from trato.core.api import PageIn, apply_sort, paginate
+from trato.core.api import Page, PageIn, list_params, paginate
 from trato.partners import selectors, services
 from trato.partners.models import Contact, Partner
 
@@ -75,19 +75,13 @@ class PartnerOut(Schema):
         return obj.purchasing_responsible.username if obj.purchasing_responsible else None
 
 
-class PartnerPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[PartnerOut]
-
-
 class PartnerFilters(Schema):
     q: str = Field("", max_length=200)
     kind: Kind | None = None
     tag: str | None = Field(None, max_length=60)
     archived: Archived = "active"
     salesperson: str | None = Field(None, max_length=150, description='a username, or "none"')
+    country: str | None = Field(None, pattern="^[A-Za-z]{2}$", description="ISO 3166 code, such as ES")
     sort: str | None = Field(None, max_length=30, description="name, ref, city, country or created; -name descends")
 
 
@@ -115,6 +109,14 @@ class PartnerFieldsIn(StrictIn):
 class PartnerCreateIn(PartnerFieldsIn):
     name: str = Field(min_length=1, max_length=200)
     kinds: list[Kind] = Field(min_length=1, max_length=3)
+
+
+class PartnerByRefIn(PartnerFieldsIn):
+    """The partner as the ERP knows it; its ERP code is in the path."""
+
+    ref: str = Field("", max_length=0, description="in the path, not here")
+    name: str = Field(min_length=1, max_length=200)
+    kinds: list[Kind] = Field(min_length=1, max_length=3, description="added to the partner's kinds, never removed")
 
 
 class PartnerUpdateIn(StrictIn):
@@ -174,12 +176,11 @@ def _fresh(partner: Partner) -> Partner:
     return get_object_or_404(selectors.with_list_relations(Partner.objects.all()), pk=partner.pk)
 
 
-@router.get("", response=PartnerPage, summary="List the partners you may see")
+@router.get("", response=Page[PartnerOut], summary="List the partners you may see")
 def list_partners(request, filters: Query[PartnerFilters], page: Query[PageIn]):
-    values = filters.dict(exclude={"sort"}, exclude_none=True)
-    queryset = selectors.filter_partners(Partner.objects.visible_to(request.auth), **values)
-    queryset = apply_sort(queryset, filters.sort, selectors.SORTS, default="name")
-    return paginate(selectors.with_list_relations(queryset), page)
+    values = filters.dict(exclude={"q", "sort"}, exclude_none=True)
+    params = list_params(selectors.PARTNER_LIST, q=filters.q, sort=filters.sort, filters=values)
+    return paginate(selectors.partner_list(request.auth, params), page)
 
 
 @router.get("/{int:partner_id}", response=PartnerOut, summary="Read a partner")
@@ -191,6 +192,17 @@ def read_partner(request, partner_id: int):
 def create_partner(request, payload: PartnerCreateIn):
     partner = services.partner_create(by=request.auth, data=_partner_data(payload.dict()))
     return Status(201, _fresh(partner))
+
+
+@router.put(
+    "/by-ref/{ref}",
+    response={200: PartnerOut, 201: PartnerOut},
+    summary="Create or update the partner with this ERP code (201 created, 200 updated)",
+)
+def upsert_partner_by_ref(request, ref: str, payload: PartnerByRefIn):
+    data = _partner_data(payload.dict(exclude={"ref"}))
+    partner, created = services.partner_upsert_by_ref(by=request.auth, ref=ref, data=data)
+    return Status(201 if created else 200, _fresh(partner))
 
 
 @router.patch("/{int:partner_id}", response=PartnerOut, summary="Change a partner (send the version you read)")
@@ -240,13 +252,6 @@ class ContactOut(Schema):
     updated_at: datetime
 
 
-class ContactPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[ContactOut]
-
-
 class ContactFilters(Schema):
     archived: Archived = "active"
 
@@ -280,7 +285,7 @@ def _visible_contact(request, contact_id: int) -> Contact:
     return get_visible_or_404(Contact.objects.select_related("partner"), request.auth, pk=contact_id)
 
 
-@router.get("/{int:partner_id}/contacts", response=ContactPage, summary="List a partner's contacts")
+@router.get("/{int:partner_id}/contacts", response=Page[ContactOut], summary="List a partner's contacts")
 def list_contacts(request, partner_id: int, filters: Query[ContactFilters], page: Query[PageIn]):
     partner = _visible_partner(request, partner_id)
     contacts = Contact.objects.filter(partner=partner).order_by("last_name", "first_name", "pk")

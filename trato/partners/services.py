@@ -10,13 +10,14 @@ import uuid
 from collections.abc import Iterable
 
 import phonenumbers
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from trato.accounts.models import User
 from trato.accounts.roles import PURCHASING, SALES, roles_of
 from trato.core.concurrency import save_new_version
 from trato.core.errors import InvalidInput, InvalidState, NotAllowed
-from trato.core.services import lock_for_change, may_change, service_transaction
+from trato.core.services import composed, lock_for_change, lock_key, may_change, service_transaction
 from trato.core.validation import model_errors, raise_if_any, unknown_fields
 from trato.partners.access import creatable_kinds
 from trato.partners.duplicates import name_key, normalise_email, normalise_tax_id
@@ -158,12 +159,36 @@ def _prepare_partner(partner: Partner) -> None:
     raise_if_any({**_country_errors(partner), **_assignee_errors(partner), **errors})
 
 
+def _same_side(kinds) -> Q:
+    """Partners on the same side of the ERP as ``kinds``: its customer file (prospects, customers) or its
+    supplier file. ERPs number the two files apart, so one code may name a customer and another supplier."""
+    condition = Q(pk__in=[])
+    if set(kinds) & {"prospect", "customer"}:
+        condition |= Q(is_prospect=True) | Q(is_customer=True)
+    if "supplier" in kinds:
+        condition |= Q(is_supplier=True)
+    return condition
+
+
+def _with_ref(ref: str, kinds, by: User):
+    """The partners ``by`` sees with this ERP code on the same side. One ``by`` may not see answers as an unused
+    code would: refusing it would tell that such a partner exists."""
+    return Partner.objects.visible_to(by).filter(_same_side(kinds), ref=ref)
+
+
+def _ref_errors(partner: Partner, by: User) -> dict[str, list[str]]:
+    if not partner.ref or not _with_ref(partner.ref, partner.kinds, by).exclude(pk=partner.pk).exists():
+        return {}
+    return {"ref": [_("Another partner already has this ERP code.")]}
+
+
 def partner_create(*, by: User, data: dict) -> Partner:
     partner = Partner(created_by=by)
     kinds = _apply_partner_data(partner, data) or set()
     _check_kinds(kinds, changed=kinds, by=by)
     _prepare_partner(partner)
     with service_transaction():
+        raise_if_any(_ref_errors(partner, by))
         partner.save()
         partner.tags.set(_tags_from_names(data.get("tags") or ()))
         _record_created(record=partner, by=by)
@@ -201,6 +226,7 @@ def partner_update(*, partner: Partner, by: User, data: dict, version: int | Non
         if kinds is not None:
             _check_kinds(kinds, changed=kinds ^ set(original.kinds), by=by)
         _prepare_partner(locked)
+        raise_if_any(_ref_errors(locked, by))
         if "tags" in data:
             locked.tags.set(_tags_from_names(data["tags"] or ()))
         fields, after = _changed_fields(original, locked, PARTNER_STORED), partner_snapshot(locked)
@@ -209,6 +235,34 @@ def partner_update(*, partner: Partner, by: User, data: dict, version: int | Non
             _ensure_still_visible(locked, by)
             _record_changes(record=locked, by=by, before=before, after=after)
     return locked
+
+
+def partner_upsert_by_ref(*, by: User, ref: str, data: dict) -> tuple[Partner, bool]:
+    """Create or update the partner with this ERP code among those ``by`` sees: (partner, created).
+
+    The ERP sends its whole record each time; ``data`` holds the fields to set (``ref`` comes from the path).
+    The partner is looked for on the side of the ERP ``data["kinds"]`` names (customer file or supplier file).
+    ``version`` is not asked for: the ERP is the source of these fields and its last word wins."""
+    ref = ref.strip()
+    if not ref or len(ref) > Partner._meta.get_field("ref").max_length:
+        raise InvalidInput(fields={"ref": [_("Enter the ERP code, up to 40 characters.")]})
+    data = {**data, "ref": ref}
+    with service_transaction(), composed():  # durable itself; the create or update inside joins it
+        lock_key("partner-ref", ref)
+        matches = list(_with_ref(ref, data.get("kinds") or (), by).order_by("pk")[:2])
+        if len(matches) > 1:
+            raise InvalidState(_("Several partners have this ERP code: correct them on their pages first."))
+        if matches:
+            data["kinds"] = _kinds_added(matches[0], data.get("kinds") or ())
+            return partner_update(partner=matches[0], by=by, data=data, version=None), False
+        return partner_create(by=by, data=data), True
+
+
+def _kinds_added(partner: Partner, given) -> set[str]:
+    """The ERP knows the partner as one kind (its customer file, its supplier file): what it sends is added to
+    what Trato knows, never taken away; a prospect the ERP now calls a customer stops being a prospect."""
+    kinds = set(partner.kinds) | set(given)
+    return kinds - {"prospect"} if "customer" in kinds else kinds
 
 
 def _set_archived(*, partner: Partner, by: User, version: int | None, archived: bool) -> Partner:

@@ -14,7 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from trato.core.access import get_visible_or_404
-from trato.core.api import PageIn, paginate
+from trato.core.api import IsoDateTime, Page, PageIn, paginate
 from trato.timeline import registry, services
 from trato.timeline.models import Attachment, Channel, Direction, Entry, EntryKind
 from trato.timeline.views import attachment_response
@@ -108,20 +108,6 @@ class EntryOut(Schema):
         return list(obj.attachments.all())
 
 
-class EntryPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[EntryOut]
-
-
-class AttachmentPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[AttachmentOut]
-
-
 class NoteIn(Schema):
     body: str = Field(..., min_length=1, max_length=services.MAX_TEXT_LENGTH)
 
@@ -129,7 +115,7 @@ class NoteIn(Schema):
 class CommunicationIn(Schema):
     channel: Literal[tuple(Channel.values)]
     direction: Literal[tuple(Direction.values)]
-    occurred_at: datetime = Field(..., description="ISO 8601; without an offset, the caller's time zone.")
+    occurred_at: IsoDateTime = Field(..., description="ISO 8601; without an offset, the caller's time zone.")
     summary: str = Field(..., min_length=1, max_length=services.MAX_TEXT_LENGTH)
     contact_id: int | None = None
 
@@ -158,7 +144,7 @@ def _contact(record, user, contact_id: int | None):
     return contact
 
 
-@router.get("/{key}/{pk}/entries", response=EntryPage, summary="List a record's timeline, newest first")
+@router.get("/{key}/{pk}/entries", response=Page[EntryOut], summary="List a record's timeline, newest first")
 def list_entries(request, key: str, pk: int, page: Query[PageIn]):
     record = _record(request, key, pk)
     return paginate(Entry.objects.for_record(record), page)
@@ -185,7 +171,7 @@ def log_communication(request, key: str, pk: int, payload: CommunicationIn):
     return Status(201, entry)
 
 
-@router.get("/{key}/{pk}/attachments", response=AttachmentPage, summary="List a record's attachments")
+@router.get("/{key}/{pk}/attachments", response=Page[AttachmentOut], summary="List a record's attachments")
 def list_attachments(request, key: str, pk: int, page: Query[PageIn]):
     record = _record(request, key, pk)
     return paginate(Attachment.objects.for_record(record), page)
