@@ -116,9 +116,7 @@ def test_a_supplier_claims_attachment_timeline_and_compose_page_open_only_to_who
     expected = 200 if persona.username in SEES_SUPPLIER else 404
     assert client.get(reverse("timeline:attachment_download", args=[attachment.pk])).status_code == expected
     assert client.get(reverse("timeline:page", args=["claims.claim", claim.pk])).status_code == expected
-    assert client.get(reverse("mail:compose", args=["claims.claim", claim.pk])).status_code in (
-        {200, 403} if expected == 200 else {404}
-    )
+    assert client.get(reverse("mail:compose", args=["claims.claim", claim.pk])).status_code == expected
 
 
 @pytest.mark.parametrize("persona", PERSONAS, indirect=True)
@@ -185,10 +183,10 @@ def test_odd_filter_and_id_values_never_500(value, administrator, client_for):
     client = client_for(administrator)
     for name in ("category", "partner", "responsible", "received_from", "product", "document"):
         assert client.get(reverse("claims:list"), {name: value}).status_code == 200
-    assert client.get("/api/v1/claims", {"category": value}).status_code in (200, 422)
-    assert client.get("/api/v1/claims", {"partner": value}).status_code in (200, 422)
+    assert client.get("/api/v1/claims", {"category": value}).status_code == 422
+    assert client.get("/api/v1/claims", {"partner": value}).status_code == 422
     assert client.get(f"/claims/{value}/").status_code == 404
-    assert client.get(f"/api/v1/claims/{value}").status_code in (404, 422)
+    assert client.get(f"/api/v1/claims/{value}").status_code == 404
 
 
 # Mail about a claim goes only to who may open it
