@@ -19,14 +19,17 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from trato.claims import inbox_handler, workflow
         from trato.claims.models import Claim
+        from trato.claims.payloads import claim_payload
         from trato.claims.search import claim_provider
         from trato.claims.tasks import register_reminders
         from trato.core import events, search
         from trato.timeline import registry
+        from trato.webhooks import payloads
 
         registry.register(Claim, contacts=claim_contacts, state_field="state")
         for name, label in workflow.EVENTS.items():
             events.declare(name, label)
         search.register(claim_provider)
+        payloads.register(Claim, claim_payload)
         register_reminders()
         inbox_handler.register()  # the claims mail alias (issue 4's "extras")

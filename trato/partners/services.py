@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from trato.accounts.models import User
 from trato.accounts.roles import PURCHASING, SALES, roles_of
+from trato.core import events
 from trato.core.concurrency import save_new_version
 from trato.core.errors import InvalidInput, InvalidState, NotAllowed
 from trato.core.services import composed, lock_for_change, lock_key, may_change, service_transaction
@@ -192,6 +193,7 @@ def partner_create(*, by: User, data: dict) -> Partner:
         partner.save()
         partner.tags.set(_tags_from_names(data.get("tags") or ()))
         _record_created(record=partner, by=by)
+        events.emit("partner.created", record=partner, by=by)
     return partner
 
 
@@ -234,6 +236,7 @@ def partner_update(*, partner: Partner, by: User, data: dict, version: int | Non
             _save(locked, fields)
             _ensure_still_visible(locked, by)
             _record_changes(record=locked, by=by, before=before, after=after)
+            events.emit("partner.changed", record=locked, by=by)
     return locked
 
 
@@ -274,6 +277,7 @@ def _set_archived(*, partner: Partner, by: User, version: int | None, archived: 
         locked.is_archived = archived
         _save(locked, ["is_archived"])
         _record_changes(record=locked, by=by, before={"is_archived": not archived}, after={"is_archived": archived})
+        events.emit("partner.changed", record=locked, by=by)
     return locked
 
 

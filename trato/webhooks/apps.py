@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebhooksConfig(AppConfig):
     name = "trato.webhooks"
     label = "webhooks"
+    verbose_name = _("Webhooks")
+
+    def ready(self) -> None:
+        from trato.core import events
+        from trato.webhooks.services import deliveries_for_event
+        from trato.webhooks.tasks import register_sweep
+
+        events.listen(deliveries_for_event)
+        register_sweep()
