@@ -156,8 +156,19 @@ class ClaimOut(Schema):
         return int(obj.time_to_close.total_seconds()) if obj.time_to_close is not None else None
 
 
+class EarlierResolutionOut(Schema):
+    resolution: str
+    resolution_notes: str
+    resolution_cost: Decimal | None
+    closing_note: str
+    closed_at: dt.datetime | None
+    reopened_at: dt.datetime
+    reopen_reason: str
+
+
 class ClaimDetailOut(ClaimOut):
     description: str
+    resolution_history: list[EarlierResolutionOut] = Field(description="what each earlier close said, oldest first")
     resolution_notes: str
     closing_note: str
     origins: list[OriginOut]

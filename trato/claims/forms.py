@@ -18,6 +18,7 @@ from trato.claims.models import (
     OriginType,
     Repair,
     Resolution,
+    State,
 )
 from trato.claims.validation import is_record_id
 from trato.partners.models import Contact, Partner
@@ -79,6 +80,19 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
+def mark_needed(form: forms.BaseForm, names) -> None:
+    """Mark fields a move will ask for (opening, closing) as the required ones are, without refusing the form
+    without them: the workflow's guard says what is missing, all at once, when the move is made."""
+    for name in names:
+        if name in form.fields:
+            form.fields[name].needed = True  # type: ignore[attr-defined]
+            form.fields[name].widget.attrs["aria-required"] = "true"
+
+
+NEEDED_TO_OPEN = ("partner", "responsible", "category", "description")
+NEEDED_TO_CLOSE = ("resolution", "closing_note")
+
+
 class ClaimForm(forms.ModelForm):
     """Create (with a kind) or edit (kind fixed) a claim. Choices are narrowed to what fits the kind."""
 
@@ -118,6 +132,8 @@ class ClaimForm(forms.ModelForm):
         self.fields["team"].queryset = SalesTeam.objects.order_by("name")
         self.fields["contact"].queryset = self._contacts(user)
         self.fields["received_on"].required = False
+        if self.instance.state in ("", State.DRAFT):
+            mark_needed(self, [name for name in NEEDED_TO_OPEN if name != "partner" or kind != Kind.INTERNAL])
 
     def _contacts(self, user):
         partner = self.data.get("partner") or self.initial.get("partner") or self.instance.partner_id
@@ -207,10 +223,7 @@ class MoveForm(forms.Form):
         self.initial.setdefault("version", claim.version)
         self.fields["resolution_notes"].label = RESOLUTION_NOTE_LABELS.get(claim.kind, _("Resolution"))
         if move == "close":
-            self.initial.update({
-                "resolution": claim.resolution, "resolution_notes": claim.resolution_notes,
-                "resolution_cost": claim.resolution_cost, "closing_note": claim.closing_note,
-            })  # fmt: skip
+            self.initial.update(self._resolution_to_start_from(claim))
         keep = {
             "open": {"version", "acknowledge"} if claim.kind == Kind.CUSTOMER else {"version"},
             "close": {"version", "resolution", "resolution_notes", "resolution_cost", "closing_note"},
@@ -222,6 +235,16 @@ class MoveForm(forms.Form):
                 del self.fields[name]
         if "reason" in self.fields:
             self.fields["reason"].required = True
+        if move == "close":
+            mark_needed(self, NEEDED_TO_CLOSE)
+
+    @staticmethod
+    def _resolution_to_start_from(claim: Claim) -> dict:
+        """The claim's resolution; for a reopened claim not resolved again yet, the last one, to amend."""
+        names = ("resolution", "resolution_notes", "resolution_cost", "closing_note")
+        if not claim.resolution and claim.resolution_history:
+            return {name: claim.resolution_history[-1].get(name) for name in names}
+        return {name: getattr(claim, name) for name in names}
 
     def resolution_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("resolution", "resolution_notes", "resolution_cost")}

@@ -140,6 +140,9 @@ class Claim(VersionedModel):
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, db_index=True)
     time_to_close = models.DurationField(_("time to close"), null=True, blank=True)
+    # What each earlier close said, moved here when the claim is reopened (oldest first): the claim's current
+    # resolution is always the one being worked on, and the earlier ones stay readable as history.
+    resolution_history = models.JSONField(_("earlier resolutions"), default=list, blank=True, editable=False)
     reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

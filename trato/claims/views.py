@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -291,20 +292,36 @@ def _do_move(request, claim: Claim, move: str, form: MoveForm) -> Claim:
     )  # fmt: skip
 
 
+def missing_links(claim: Claim, error: DomainError) -> list[dict]:
+    """What a refused move lacks, each with a link to where it is added (workflow.Missing.place)."""
+    where = {"page": claim.get_absolute_url(), "edit": reverse("claims:edit", args=[claim.pk]), "form": ""}
+    items = []
+    for item in getattr(error, "missing", []):
+        target, _sep, anchor = getattr(item, "place", "").partition("#")
+        url = f"{where[target]}#{anchor}" if target in where and anchor else ""
+        items.append({"text": str(item), "url": url})
+    return items
+
+
 @require_http_methods(["GET", "POST"])
 def claim_move(request, pk: int, move: str):
     if move not in workflow.MOVES:
         raise Http404
     claim = editable_claim(request, pk)
     form = MoveForm(request.POST or None, move=move, claim=claim)
+    refused: DomainError | None = None
     if request.method == "POST" and form.is_valid():
         try:
             moved = _do_move(request, claim, move, form)
         except DomainError as error:
-            show_error(form, error)
+            refused = error
+            if not getattr(error, "missing", None):
+                show_error(form, error)
         else:
             messages.success(request, _("%(number)s is now: %(state)s.") % {
                 "number": moved.number, "state": State(moved.state).label})  # fmt: skip
             return redirect(moved)
-    context = {"claim": claim, "form": form, "move": workflow.MOVES[move]}
-    return render(request, "claims/move.html", context, status=400 if form.errors else 200)
+    missing = missing_links(claim, refused) if refused is not None else []
+    context = {"claim": claim, "form": form, "move": workflow.MOVES[move], "missing": missing,
+               "refusal": str(refused.message) if refused is not None else ""}  # fmt: skip
+    return render(request, "claims/move.html", context, status=400 if form.errors or refused else 200)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from trato.claims.models import Claim, Kind, State
-from trato.core.workflow import Move, Workflow
+from trato.core.workflow import Missing, Move, Workflow
 
 OPENED, CLOSED, REOPENED = "claim.opened", "claim.closed", "claim.reopened"
 EVENTS = {
@@ -21,13 +21,13 @@ EVENTS = {
 def missing_to_open(claim: Claim, inputs: dict | None = None) -> list[str]:
     missing = []
     if claim.kind != Kind.INTERNAL and claim.partner_id is None:
-        missing.append(_("the customer or supplier"))
+        missing.append(Missing(_("the customer or supplier"), "edit#id_partner"))
     if claim.responsible_id is None:
-        missing.append(_("the person responsible"))
+        missing.append(Missing(_("the person responsible"), "edit#id_responsible"))
     if claim.category_id is None:
-        missing.append(_("the category"))
+        missing.append(Missing(_("the category"), "edit#id_category"))
     if not claim.description.strip():
-        missing.append(_("a description"))
+        missing.append(Missing(_("a description"), "edit#id_description"))
     return missing
 
 
@@ -38,18 +38,18 @@ def _unsettled_actions(claim: Claim) -> list[str]:
     message = ngettext(
         "%(count)d action neither done nor carried over", "%(count)d actions neither done nor carried over", count
     )
-    return [message % {"count": count}]
+    return [Missing(message % {"count": count}, "page#actions")]
 
 
 def missing_to_close(claim: Claim, inputs: dict | None = None) -> list[str]:
     missing = []
     if not claim.causes.exists():
-        missing.append(_("at least one cause"))
+        missing.append(Missing(_("at least one cause"), "page#causes"))
     if not claim.resolution:
-        missing.append(_("the resolution given"))
+        missing.append(Missing(_("the resolution given"), "form#id_resolution"))
     missing += _unsettled_actions(claim)
     if not str((inputs or {}).get("closing_note") or "").strip():
-        missing.append(_("a closing note"))
+        missing.append(Missing(_("a closing note"), "form#id_closing_note"))
     return missing
 
 
@@ -70,9 +70,19 @@ def _notify_opened(claim: Claim, inputs: dict, by) -> None:
     notifications.claim_opened(claim, by=by, acknowledge=bool(inputs.get("acknowledge")))
 
 
+RESOLUTION_FIELDS = ("resolution", "resolution_notes", "resolution_cost", "closing_note")
+
+
 def _clear_closed(claim: Claim, inputs: dict, now) -> list[str]:
-    claim.closed_at = claim.time_to_close = None
-    return ["closed_at", "time_to_close"]
+    """Reopening moves the close's resolution into the claim's history and leaves the claim to be resolved anew."""
+    earlier = {name: getattr(claim, name) for name in RESOLUTION_FIELDS}
+    earlier["resolution_cost"] = str(earlier["resolution_cost"]) if earlier["resolution_cost"] is not None else None
+    earlier.update(closed_at=claim.closed_at.isoformat() if claim.closed_at else None, reopened_at=now.isoformat(),
+                   reopen_reason=str(inputs.get("reason") or "").strip())  # fmt: skip
+    claim.resolution_history = [*claim.resolution_history, earlier]
+    claim.closed_at = claim.time_to_close = claim.resolution_cost = None
+    claim.resolution = claim.resolution_notes = claim.closing_note = ""
+    return ["closed_at", "time_to_close", "resolution_history", *RESOLUTION_FIELDS]
 
 
 OPEN = Move(

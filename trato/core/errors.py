@@ -16,9 +16,13 @@ and ``fields`` (field name → messages, for forms and the API's ``fields``).
 Services never raise Http404: views turn ``NotFound`` into Http404, the API's DomainError handler answers 404.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+# Field name → messages (plain or lazy translations), as forms and the API's ``fields`` carry them.
+FieldErrors = Mapping[str, Sequence[str | Promise]]
 
 
 class DomainError(Exception):
@@ -26,13 +30,15 @@ class DomainError(Exception):
 
     status = 400
     code = "invalid"
-    default_message = _("The request could not be carried out.")
+    default_message: str | Promise = _("The request could not be carried out.")
 
-    def __init__(self, message=None, *, code: str | None = None, fields: dict[str, list] | None = None):
-        self.message = message or self.default_message
+    def __init__(
+        self, message: str | Promise | None = None, *, code: str | None = None, fields: FieldErrors | None = None
+    ) -> None:
+        self.message: str | Promise = message or self.default_message
         if code:
             self.code = code
-        self.fields = fields or {}
+        self.fields: FieldErrors = fields or {}
         super().__init__(str(self.message))
 
 
@@ -59,8 +65,10 @@ class MoveRefused(DomainError):
     code = "move_refused"
     default_message = _("This move is not possible now.")
 
-    def __init__(self, message=None, *, missing: Iterable[str] = (), fields: dict | None = None):
-        self.missing = [str(item) for item in missing]
+    def __init__(
+        self, message: str | Promise | None = None, *, missing: Iterable[str | Promise] = (), fields: FieldErrors | None = None
+    ) -> None:
+        self.missing = [item if isinstance(item, str) else str(item) for item in missing]  # Missing keeps its place
         message = message or self.default_message
         super().__init__(message, fields=fields or {"__all__": [str(message)]})
 

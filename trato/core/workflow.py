@@ -13,9 +13,12 @@ Services never branch on a move's name: what differs between moves lives in the 
 (``trato.core.services.lock_for_change``).
 """
 
-from collections.abc import Callable, Iterable
+import datetime
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -23,11 +26,29 @@ from django.utils.translation import gettext_lazy
 
 from trato.core import events
 from trato.core.errors import InvalidInput, MoveRefused
+from trato.core.types import AnyUser
 
-Guard = Callable[[object, dict], list[str]]  # (record, inputs) -> what is missing, in the user's language
-Effect = Callable[[object, dict, object], list[str]]  # (record, inputs, now) -> names of the fields it set
-Save = Callable[[object, list[str]], None]  # (record, fields) -> None
-Then = Callable[[object, dict, object], None]  # (record, inputs, by) -> None, in the same transaction
+Inputs = dict[str, Any]  # what the caller gave with the move: a reason, a closing note, flags
+class Missing(str):
+    """What a guard says is missing, and where the user adds it, so a refusal can link straight there.
+
+    ``place`` is ``"<where>#<anchor>"``; the app's views turn ``where`` into a URL (the record's page, its edit
+    form, or the form the move itself shows). A plain string is a Missing with nowhere to point at."""
+
+    place: str
+
+    def __new__(cls, text: str, place: str = "") -> "Missing":
+        item = super().__new__(cls, text)
+        item.place = place
+        return item
+
+
+# The engine serves every kind of record, and each app's guards, effects and follow-ups take its own model (a
+# Claim): to the engine the record is any model, so the callables take Any where the record goes.
+Guard = Callable[[Any, Inputs], Sequence[str]]  # (record, inputs) -> what is missing, in the user's language
+Effect = Callable[[Any, Inputs, datetime.datetime], Iterable[str]]  # (record, inputs, now) -> fields it set
+Save = Callable[[Any, list[str]], None]  # (record, fields) -> None
+Then = Callable[[Any, Inputs, AnyUser], None]  # (record, inputs, by) -> None, in the same transaction
 
 
 @dataclass(frozen=True)
@@ -51,7 +72,7 @@ class Move:
     def source(self) -> frozenset[str]:  # the earlier name, kept for templates and callers
         return self.sources
 
-    def missing(self, record, inputs: dict) -> list[str]:
+    def missing(self, record: models.Model, inputs: Inputs) -> list[str]:
         missing = list(self.guard(record, inputs)) if self.guard else []
         if self.needs_reason and not str(inputs.get("reason") or "").strip():
             missing.append(_("a reason"))
@@ -59,7 +80,7 @@ class Move:
 
 
 def _moves_by_name(moves: Iterable[Move]) -> dict[str, Move]:
-    by_name = {}
+    by_name: dict[str, Move] = {}
     for move in moves:
         if move.name in by_name:
             raise ValueError(f"Two moves are named {move.name!r}.")
@@ -74,29 +95,30 @@ class Workflow:
         self,
         *,
         moves: Iterable[Move] = (),
-        moves_for: Callable[[object], Iterable[Move]] | None = None,
+        moves_for: Callable[[models.Model | None], Iterable[Move]] | None = None,
         state_field: str = "state",
-    ):
+    ) -> None:
         if bool(moves) == bool(moves_for):
             raise ValueError("Give the moves, or a moves_for(record) that builds them, not both.")
         self._moves = _moves_by_name(moves) if moves else None
         self._moves_for = moves_for
         self.state_field = state_field
 
-    def moves(self, record=None) -> dict[str, Move]:
+    def moves(self, record: models.Model | None = None) -> dict[str, Move]:
         """Every move by name: the fixed ones, or those built for ``record``."""
         if self._moves is not None:
             return self._moves
+        assert self._moves_for is not None  # __init__ takes one or the other
         return _moves_by_name(self._moves_for(record))
 
-    def state_of(self, record) -> str:
-        return getattr(record, self.state_field)
+    def state_of(self, record: models.Model) -> str:
+        return str(getattr(record, self.state_field))
 
-    def available(self, record) -> list[Move]:
+    def available(self, record: models.Model) -> list[Move]:
         """The moves that may leave the record's current state (their guards may still ask for more)."""
         return [move for move in self.moves(record).values() if self.state_of(record) in move.sources]
 
-    def move(self, record, name: str) -> Move:
+    def move(self, record: models.Model, name: str) -> Move:
         moves = self.moves(record)
         if name not in moves:
             choices = ", ".join(moves)
@@ -104,14 +126,14 @@ class Workflow:
             raise InvalidInput(_("Unknown move."), fields={"move": [choose]})
         return moves[name]
 
-    def leaves_from_here(self, record, move_name: str) -> Move:
+    def leaves_from_here(self, record: models.Model, move_name: str) -> Move:
         """The move if the record's state allows it, before asking what else it needs; MoveRefused otherwise."""
         move = self.move(record, move_name)
         if self.state_of(record) not in move.sources:
             raise MoveRefused(move.refused)
         return move
 
-    def check(self, record, move_name: str, inputs: dict | None = None) -> Move:
+    def check(self, record: models.Model, move_name: str, inputs: Inputs | None = None) -> Move:
         """The move if it may go ahead now; MoveRefused (wrong state, or what is missing) otherwise."""
         move = self.leaves_from_here(record, move_name)
         missing = move.missing(record, inputs or {})
@@ -119,7 +141,9 @@ class Workflow:
             raise MoveRefused(move.to_add % {"missing": ", ".join(str(m) for m in missing)}, missing=missing)
         return move
 
-    def apply(self, record, move_name: str, *, by, inputs: dict | None = None, save: Save | None = None) -> Move:
+    def apply(
+        self, record: models.Model, move_name: str, *, by: AnyUser, inputs: Inputs | None = None, save: Save | None = None
+    ) -> Move:
         """Check and carry out the move on a locked record; write its timeline entry and emit its event."""
         inputs = inputs or {}
         move = self.check(record, move_name, inputs)
@@ -138,7 +162,7 @@ class Workflow:
             events.emit(move.event, record=record, by=by)
         return move
 
-    def _record(self, record, *, by, old: str, note: str) -> None:
+    def _record(self, record: models.Model, *, by: AnyUser, old: str, note: str) -> None:
         from trato.timeline.services import state_change_record
 
         state_change_record(record=record, by=by, old=old, new=self.state_of(record), reason=note.strip())

@@ -10,3 +10,33 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def new_claim_kind(context, partner) -> str:
     return kind_for_partner(context["request"].user, partner) or ""
+
+
+@register.filter
+def iso_datetime(value: str | None):
+    """A datetime kept as ISO text (a claim's resolution history) back as a datetime, for the date filter."""
+    from django.utils.dateparse import parse_datetime
+    from django.utils.timezone import localtime
+
+    parsed = parse_datetime(value) if value else None
+    return localtime(parsed) if parsed else None
+
+
+@register.filter
+def resolution_label(value: str) -> str:
+    from trato.claims.models import Resolution
+
+    return str(Resolution(value).label) if value in Resolution.values else value
+
+
+@register.filter
+def amount(value) -> str:
+    """An amount kept as text, in the reader's language and the site's currency ("1.234,50 €")."""
+    from decimal import Decimal, InvalidOperation
+
+    from trato.reports.formatting import format_amount
+
+    try:
+        return format_amount(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return str(value)
