@@ -3,6 +3,7 @@ only with what the endpoint's owner may see."""
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
@@ -101,7 +102,7 @@ def test_the_sweep_attempts_what_is_due_and_leaves_the_rest(receiver, administra
     ["127.0.0.1", "10.1.2.3", "192.168.1.20", "172.16.0.5", "169.254.169.254", "::1", "fc00::1", "0.0.0.0",
      "::ffff:127.0.0.1", "100.64.0.1"],
 )  # fmt: skip
-def test_an_internal_address_is_refused_at_delivery_unless_allowed(public_dns, administrator, address):
+def test_an_internal_address_is_refused_at_delivery(public_dns, administrator, address):
     public_dns["erp.example.com"] = address
     endpoint = endpoint_for(administrator, url="http://erp.example.com/hooks")
     queued = services.endpoint_send_test(endpoint=endpoint, by=administrator)
@@ -138,6 +139,28 @@ def test_events_become_deliveries_for_the_endpoints_that_chose_them(administrato
     assert sorted(partners.deliveries.values_list("event", flat=True)) == ["partner.changed", "partner.created"]
     data = opened.deliveries.get().payload["data"]
     assert (data["number"], data["state"], data["partner"]["id"]) == (claim.number, "open", claim.partner_id)
+
+
+def test_closing_and_reopening_a_claim_each_become_a_delivery(administrator, django_capture_on_commit_callbacks):
+    endpoint = endpoint_for(administrator, events=["claim.closed", "claim.reopened"])
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = make_claim("customer", by=administrator, responsible=administrator)
+        open_claim(claim, administrator)
+        claim_services.cause_add(claim=claim, by=administrator, data={"category": "transport", "description": "Golpe"})
+        claim = claim_services.claim_close(claim=claim, by=administrator, resolution="credit_note",
+                                           resolution_cost=Decimal("120.50"), closing_note="Abonado")  # fmt: skip
+        claim_services.claim_move(claim=claim, by=administrator, move="reopen", reason="Vuelve a fallar")
+
+    closed, reopened = endpoint.deliveries.order_by("pk")
+    assert (closed.event, reopened.event) == ("claim.closed", "claim.reopened")
+    assert closed.payload["type"] == "claim.closed"
+    assert {key: closed.payload["data"][key] for key in ("state", "resolution", "resolution_cost")} == {
+        "state": "closed",
+        "resolution": "credit_note",
+        "resolution_cost": "120.50",
+    }
+    assert reopened.payload["data"]["state"] == "open"
+    assert closed.message_id != reopened.message_id
 
 
 def test_a_rolled_back_change_announces_nothing(administrator, django_capture_on_commit_callbacks):
@@ -182,3 +205,37 @@ def test_a_paused_endpoint_receives_nothing(administrator, django_capture_on_com
         partner_services.partner_create(by=administrator, data={"name": "Forjas", "kinds": {"customer"}})
 
     assert not endpoint.deliveries.exists()
+
+
+def test_a_delivery_queued_before_the_endpoint_was_paused_is_given_up_unsent(receiver, administrator):
+    endpoint = endpoint_for(administrator, url=receiver.url, allow_private_addresses=True)
+    queued = services.endpoint_send_test(endpoint=endpoint, by=administrator)
+    Endpoint.objects.filter(pk=endpoint.pk).update(is_active=False)
+
+    assert delivery.attempt(queued.pk) == DeliveryState.GIVEN_UP
+    queued.refresh_from_db()
+    assert (queued.attempts, queued.last_error, receiver.requests) == (1, "The endpoint is paused.", [])
+
+
+def test_an_unreachable_receiver_is_logged_and_retried(administrator):
+    endpoint = endpoint_for(administrator, url="http://127.0.0.1:9/hooks", allow_private_addresses=True)
+    queued = services.endpoint_send_test(endpoint=endpoint, by=administrator)
+
+    assert delivery.attempt(queued.pk) == DeliveryState.RETRYING
+    queued.refresh_from_db()
+    assert queued.last_error == "Could not deliver: ConnectionRefusedError: [Errno 111] Connection refused"
+    assert queued.last_status_code is None
+
+
+def test_a_redirect_is_not_followed_but_logged_as_a_failed_attempt(receiver, administrator):
+    receiver.status = 302
+    endpoint = endpoint_for(administrator, url=receiver.url, allow_private_addresses=True)
+    queued = services.endpoint_send_test(endpoint=endpoint, by=administrator)
+
+    assert delivery.attempt(queued.pk) == DeliveryState.RETRYING
+    queued.refresh_from_db()
+    assert (queued.last_status_code, queued.last_error, len(receiver.requests)) == (
+        302,
+        "The endpoint answered 302.",
+        1,
+    )

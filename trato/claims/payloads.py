@@ -15,7 +15,7 @@ def claim_payload(claim: Claim, owner: Any) -> dict[str, Any]:
         "state": claim.state,
         "subject": claim.subject,
         "partner": {"id": partner.pk, "name": partner.name, "ref": partner.ref} if partner else None,
-        "category": claim.category.name if claim.category_id else None,
+        "category": claim.category.name if claim.category else None,
         "priority": claim.priority,
         "external_ref": claim.external_ref,
         "received_on": iso(claim.received_on),

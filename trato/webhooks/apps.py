@@ -9,8 +9,8 @@ class WebhooksConfig(AppConfig):
 
     def ready(self) -> None:
         from trato.core import events
-        from trato.webhooks.services import deliveries_for_event
+        from trato.webhooks.services import on_event
         from trato.webhooks.tasks import register_sweep
 
-        events.listen(deliveries_for_event)
+        events.listen(on_event)
         register_sweep()

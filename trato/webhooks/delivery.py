@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.utils import exclusive_transaction
 from standardwebhooks import Webhook
 
 from trato.webhooks.addresses import AddressRefused, target
@@ -56,12 +56,13 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
         self._address = address
 
     def connect(self) -> None:
         raw = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
+        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)  # the certificate must name the host
 
 
 def post(url: str, body: bytes, headers: dict[str, str], *, allow_private: bool) -> int:
@@ -80,10 +81,10 @@ def post(url: str, body: bytes, headers: dict[str, str], *, allow_private: bool)
 
 def claim(pk: int, now: datetime.datetime) -> Delivery | None:
     """Take a due delivery for one attempt, or None when it is not due or another worker holds it."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True).due(now).select_related("endpoint").filter(pk=pk)
-        ).first()
+    # SKIP LOCKED on PostgreSQL; on SQLite an exclusive transaction, so two workers never both count the attempt.
+    with exclusive_transaction(Delivery.objects.db):
+        due = Delivery.objects.select_for_update(skip_locked=True).due(now).select_related("endpoint")
+        delivery: Delivery | None = due.filter(pk=pk).first()
         if delivery is None:
             return None
         delivery.attempts += 1
@@ -112,19 +113,28 @@ def attempt(pk: int, now: datetime.datetime | None = None) -> str | None:
     delivery = claim(pk, now)
     if delivery is None:
         return None
+    if delivery.endpoint.is_active:
+        status, error = _send(delivery, now)
+    else:  # paused since the event: what it would have received is not sent (_record gives it up)
+        status, error = None, _("The endpoint is paused.")
+    _record(delivery, now, status, error)
+    return delivery.state
+
+
+def _send(delivery: Delivery, now: datetime.datetime) -> tuple[int | None, str]:
+    """The receiver's status (None when there was no answer) and the error to log ("" for a 2xx)."""
     body = body_bytes(delivery.payload)
-    status, error = None, ""
     try:
         status = post(delivery.endpoint.url, body, signed_headers(delivery, body, now),
                       allow_private=delivery.endpoint.allow_private_addresses)  # fmt: skip
-        if not 200 <= status < 300:
-            error = _("The endpoint answered %(status)s.") % {"status": status}
     except AddressRefused as exc:
-        error = str(exc)
+        return None, str(exc)
     except (OSError, http.client.HTTPException) as exc:
-        error = _("Could not deliver: %(error)s") % {"error": exc.__class__.__name__ + (f": {exc}" if str(exc) else "")}
-    _record(delivery, now, status, error)
-    return delivery.state
+        detail = exc.__class__.__name__ + (f": {exc}" if str(exc) else "")
+        return None, _("Could not deliver: %(error)s") % {"error": detail}
+    if not 200 <= status < 300:
+        return status, _("The endpoint answered %(status)s.") % {"status": status}
+    return status, ""
 
 
 def attempt_due(now: datetime.datetime | None = None, limit: int = 100) -> int:

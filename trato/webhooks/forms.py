@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -36,9 +36,10 @@ class EndpointForm(forms.Form):
         if endpoint is not None and not args and "data" not in kwargs:
             kwargs["initial"] = {name: getattr(endpoint, name) for name in self.FIELDS} | {"version": endpoint.version}
         super().__init__(*args, **kwargs)
-        self.fields["events"].choices = [(kind.name, f"{kind.label} ({kind.name})") for kind in events.event_types()]  # type: ignore[attr-defined]
-        owners = User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        chosen = cast(forms.MultipleChoiceField, self.fields["events"])
+        owner = cast("forms.ModelChoiceField[User]", self.fields["owner"])
+        chosen.choices = [(kind.name, f"{kind.label} ({kind.name})") for kind in events.event_types()]
+        owner.queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
     def data_for_service(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.FIELDS}

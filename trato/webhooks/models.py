@@ -1,6 +1,9 @@
 """Webhook endpoints the ERP (or any program) registers, and each delivery of an event to one of them."""
 
+import base64
+import datetime
 import secrets
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -13,12 +16,10 @@ from trato.webhooks import access
 
 def new_secret() -> str:
     """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in base64, as the libraries expect."""
-    import base64
-
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-class EndpointQuerySet(AccessQuerySet):
+class EndpointQuerySet(AccessQuerySet["Endpoint"]):
     access = access
 
 
@@ -63,7 +64,8 @@ class DeliveryState(models.TextChoices):
 
 
 class DeliveryQuerySet(models.QuerySet["Delivery"]):
-    def due(self, now):
+    def due(self, now: datetime.datetime) -> Self:
+        """Waiting for an attempt whose time has come (a claimed one is not due until its lease ends)."""
         return self.filter(state__in=[DeliveryState.PENDING, DeliveryState.RETRYING], next_attempt_at__lte=now)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import models
 
+from trato.core.access import access_queryset
+
 Serializer = Callable[[Any, Any], dict[str, Any]]  # (record, owner) -> data
 
 _serializers: dict[str, Serializer] = {}
@@ -26,8 +28,7 @@ def related_visible(record: models.Model | None, owner: Any) -> bool:
     """Whether ``owner`` may see a related record (through its model's ``visible_to``)."""
     if record is None:
         return False
-    manager = type(record)._default_manager
-    return bool(manager.visible_to(owner).filter(pk=record.pk).exists())  # type: ignore[attr-defined]
+    return access_queryset(type(record)).visible_to(owner).filter(pk=record.pk).exists()
 
 
 def iso(value: Any) -> str | None:

@@ -136,8 +136,13 @@ def _payload_for(event: events.Event, owner: User) -> dict[str, Any] | None:
     return serializer(event.record, owner)
 
 
+def on_event(event: events.Event) -> None:
+    """The listener (events.listen in apps.py), run after the event's transaction committed."""
+    deliveries_for_event(event)
+
+
 def deliveries_for_event(event: events.Event) -> list[Delivery]:
-    """Listener (after the event's transaction committed): one delivery per endpoint that receives it."""
+    """One delivery per active endpoint that chose the event and whose owner may see the record."""
     endpoints = Endpoint.objects.filter(is_active=True).select_related("owner")
     queued = []
     with service_transaction():

@@ -1,5 +1,7 @@
 """Administrators' pages: endpoints, their secret, a test event and the delivery log with redeliver."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from trato.accounts.models import User
 from trato.core.access import admin_only, get_visible_or_404
 from trato.core.errors import DomainError
 from trato.core.forms import add_domain_error
@@ -16,6 +19,13 @@ from trato.webhooks.forms import EndpointForm
 from trato.webhooks.models import Delivery, Endpoint
 
 LOG_PAGE_SIZE = 25
+
+
+def _administrator(request: HttpRequest) -> User:
+    """The signed-in administrator (every view here is ``admin_only``, so never anonymous)."""
+    if not isinstance(request.user, User):
+        raise PermissionError("admin_only let an anonymous request through")
+    return request.user
 
 
 @admin_only
@@ -28,11 +38,11 @@ def _save(request: HttpRequest, form: EndpointForm, endpoint: Endpoint | None) -
     if not form.is_valid():
         return None
     try:
+        by, data = _administrator(request), form.data_for_service()
         if endpoint is None:
-            return services.endpoint_create(by=request.user, data=form.data_for_service())  # type: ignore[arg-type]
+            return services.endpoint_create(by=by, data=data)
         version = form.cleaned_data.get("version")
-        return services.endpoint_update(endpoint=endpoint, by=request.user, data=form.data_for_service(),  # type: ignore[arg-type]
-                                        version=version)  # fmt: skip
+        return services.endpoint_update(endpoint=endpoint, by=by, data=data, version=version)
     except DomainError as error:
         add_domain_error(form, error)
         return None
@@ -69,7 +79,7 @@ def endpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "webhooks/detail.html", {"endpoint": endpoint, "page": page})
 
 
-def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _act(request: HttpRequest, pk: int, action: Callable[[Endpoint], object], done: str) -> HttpResponse:
     endpoint = get_visible_or_404(Endpoint, request.user, pk=pk)
     try:
         action(endpoint)
@@ -83,14 +93,16 @@ def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:  # t
 @require_POST
 @admin_only
 def endpoint_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
-    rotate = lambda endpoint: services.endpoint_secret_rotate(endpoint=endpoint, by=request.user)  # noqa: E731
+    by = _administrator(request)
+    rotate = lambda endpoint: services.endpoint_secret_rotate(endpoint=endpoint, by=by)  # noqa: E731
     return _act(request, pk, rotate, _("A new signing secret is in use: give it to the receiving system."))
 
 
 @require_POST
 @admin_only
 def endpoint_test(request: HttpRequest, pk: int) -> HttpResponse:
-    send = lambda endpoint: services.endpoint_send_test(endpoint=endpoint, by=request.user)  # noqa: E731
+    by = _administrator(request)
+    send = lambda endpoint: services.endpoint_send_test(endpoint=endpoint, by=by)  # noqa: E731
     return _act(request, pk, send, _("A test event is queued: its delivery appears below."))
 
 
@@ -103,7 +115,7 @@ def delivery_redeliver(request: HttpRequest, pk: int, delivery_pk: int) -> HttpR
         messages.error(request, _("This delivery no longer exists."))
         return redirect("webhooks:detail", pk=endpoint.pk)
     try:
-        services.delivery_redeliver(delivery=delivery, by=request.user)  # type: ignore[arg-type]
+        services.delivery_redeliver(delivery=delivery, by=_administrator(request))
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
