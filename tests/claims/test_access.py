@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.claims.test_services_support import PERSONAS, claims_admin, make_claim, make_partner
+from tests.claims.support import PERSONAS, claims_admin, make_claim, make_partner
 from tests.factories import UserFactory
 from trato.accounts.roles import Role
 from trato.claims import access, services

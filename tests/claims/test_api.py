@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.claims import test_services_support as support
-from tests.claims.test_services_support import make_category, make_claim, make_partner
+from tests.claims import support
+from tests.claims.support import make_category, make_claim, make_partner
 from trato.claims.models import Claim, Kind, State
 
 pytestmark = pytest.mark.django_db

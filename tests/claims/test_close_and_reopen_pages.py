@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.claims.test_services_support import claims_admin, make_claim
+from tests.claims.support import claims_admin, make_claim
 from trato.claims import services
 from trato.claims.models import Kind, State
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.claims.test_services_support import PERSONAS, claims_admin, make_category, make_claim, make_partner
+from tests.claims.support import PERSONAS, claims_admin, make_category, make_claim, make_partner
 from tests.factories import UserFactory
 from trato.claims import services
 from trato.claims.models import Category, Claim, Kind, Repair

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from tests.claims import test_services_support as support
-from tests.claims.test_services_support import make_category, make_claim, make_partner
+from tests.claims import support
+from tests.claims.support import make_category, make_claim, make_partner
 from tests.factories import UserFactory
 from trato.accounts.roles import Role
 from trato.claims import services

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
-from tests.claims.test_services_support import make_claim
+from tests.claims.support import make_claim
 from trato.claims import services
 from trato.claims.models import Action, Claim, State
 from trato.core import events

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.claims.test_services_support import make_claim
+from tests.claims.support import make_claim
 from trato.accounts.services import api_token_create
 from trato.api import api
 from trato.wsgi import application

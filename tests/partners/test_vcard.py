@@ -94,13 +94,16 @@ def test_a_radicale_contact_keeps_its_uid(shared_fixtures):
     assert (cards[0].uid, cards[0].last_name, cards[0].full_name) == ("contact1", "Contact", "Contact")
 
 
-def test_every_shared_vcard_sample_imports_without_crashing(shared_fixtures):
+EXPECTED_SAMPLE_CARDS = {"radicale-contact1.vcf": 1, "thunderbird-basic-v21.vcf": 2, "thunderbird-dos-crlf-v30.vcf": 1}
+
+
+def test_every_shared_vcard_sample_imports_every_card(shared_fixtures):
     samples = sorted((shared_fixtures / "vcard").glob("*.vcf"))
     assert samples
     for path in samples:
         cards, errors = parse_vcards(path.read_bytes())
 
-        assert cards or errors, path.name
+        assert (len(cards), errors) == (EXPECTED_SAMPLE_CARDS[path.name], []), path.name
         assert all(card.full_name for card in cards), path.name
 
 
@@ -168,14 +171,56 @@ def test_a_card_without_a_name_is_named_after_its_company_first():
     assert card.full_name == "Talleres Ñ"
 
 
-def test_a_broken_card_is_skipped_with_a_message_naming_it_and_the_others_are_kept():
+def test_a_card_with_a_line_that_is_no_property_is_kept_without_that_line():
     with translation.override("en"):
         cards, errors = parse_vcards(BROKEN_BETWEEN_GOOD)
 
-    assert [card.full_name for card in cards] == ["Ana García", "Luis Martín"]
-    assert len(errors) == 1
-    assert "Contact 2" in errors[0]
-    assert "Roto Pérez" in errors[0]
+    assert errors == []
+    assert [card.full_name for card in cards] == ["Ana García", "Roto Pérez", "Luis Martín"]
+    assert cards[1].dropped == ["this line is not a property, which could not be read"]
+
+
+def _card(*lines: str) -> str:
+    body = "".join(f"{line}\r\n" for line in lines)
+    return f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Gil\r\nN:Gil;Ana;;;\r\n{body}END:VCARD\r\n"
+
+
+def test_a_bad_email_is_left_out_and_named_and_the_rest_of_the_card_kept():
+    with translation.override("en"):
+        (card,), errors = parse_vcards(_card("EMAIL:not an email", "EMAIL:ana@gil.es", "TEL;TYPE=work:976 12 34 56"))
+
+    assert errors == []
+    assert (card.emails, card.phones) == (["ana@gil.es"], [("work", "976 12 34 56")])
+    assert card.dropped == ["the email address “not an email”, which is not valid"]
+
+
+def test_a_bare_carriage_return_inside_a_value_is_a_line_break_not_a_broken_card():
+    (card,), errors = parse_vcards(_card("NOTE:Primera línea\rsegunda línea", "TITLE:Gerente").encode())
+
+    assert errors == []
+    assert (card.note, card.job_title, card.dropped) == ("Primera línea\nsegunda línea", "Gerente", [])
+
+
+def test_an_unknown_parameter_is_ignored():
+    (card,), errors = parse_vcards(_card("TEL;X-FOO=bar;TYPE=cell:+34 611 22 33 44", "EMAIL;PREF=1;FOO:ana@gil.es"))
+
+    assert errors == []
+    assert (card.phones, card.emails, card.dropped) == ([("cell", "+34 611 22 33 44")], ["ana@gil.es"], [])
+
+
+def test_a_broken_address_or_photo_is_left_out_and_the_rest_kept():
+    with translation.override("en"):
+        (card,), errors = parse_vcards(
+            _card(
+                "ADR;TYPE=work:;;Calle Mayor 1;Zaragoza;;50001;ES",
+                "PHOTO;ENCODING=b;TYPE=JPEG:@@not base64@@",
+                "EMAIL:ana@gil.es",
+            )  # fmt: skip
+        )
+
+    assert errors == []
+    assert (card.city, card.emails) == ("Zaragoza", ["ana@gil.es"])
+    assert card.dropped == ["PHOTO, which could not be read"]
 
 
 def test_a_card_with_nothing_to_call_it_by_is_skipped_with_a_message():

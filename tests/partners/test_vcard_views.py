@@ -89,17 +89,29 @@ def test_the_sample_files_from_real_clients_import(client_for, sales_user, custo
     assert len(created) == customer.contacts.count()
 
 
-def test_broken_cards_are_reported_and_the_good_ones_imported(client_for, sales_user, customer):
+def test_a_card_with_a_bad_value_is_imported_without_it_and_the_report_says_what_was_left_out(
+    client_for, sales_user, customer
+):
+    long_email = "a" * 250 + "@gil.es"  # a valid address, longer than the column
     vcf = (
         b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Gil;Ana;;;\r\nFN:Ana Gil\r\nEND:VCARD\r\n"
-        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Mail\r\nN:Mail;Bad;;;\r\nEMAIL:not an email\r\nEND:VCARD\r\n"
-    )
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Mail\r\nN:Mail;Bad;;;\r\nEMAIL:not an email\r\nTITLE:Jefe\r\n"
+        b"END:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Long Mail\r\nN:Mail;Long;;;\r\nEMAIL:" + long_email.encode() +
+        b"\r\nTITLE:Jefa\r\nEND:VCARD\r\n"
+    )  # fmt: skip
     response = _import(client_for(sales_user), customer, vcf)
+
     report = response.context["report"]
-    assert report.created == ["Ana Gil"]
-    assert len(report.skipped) == 1 and "Bad Mail" in report.skipped[0]
-    assert "1 card skipped" in response.text
-    assert customer.contacts.count() == 1
+    assert (report.created, report.skipped) == (["Ana Gil", "Bad Mail", "Long Mail"], [])
+    assert report.dropped == [
+        "“Bad Mail”: left out the email address “not an email”, which is not valid",
+        f"“Long Mail”: left out email “{long_email}”: Ensure this value has at most 254 characters (it has 257).",
+    ]
+    assert 'id="import-dropped"' in response.text
+    assert sorted(customer.contacts.values_list("last_name", "job_title", "email")) == [
+        ("Gil", "", ""), ("Mail", "Jefa", ""), ("Mail", "Jefe", "")
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone, translation
 from standardwebhooks import Webhook
 
-from tests.claims.test_services_support import make_claim
+from tests.claims.support import make_claim
 from tests.partners.factories import PartnerFactory
 from trato.claims import services as claim_services
 from trato.partners import services as partner_services

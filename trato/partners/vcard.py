@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 import vobject
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext
 
 PHONE_KINDS = ("work", "cell", "home", "fax", "other")
@@ -42,6 +44,7 @@ class CardData:
     postal_code: str = ""
     region: str = ""
     country: str = ""
+    dropped: list[str] = field(default_factory=list)  # what was left out of this card, and why, in words
 
 
 # Reading
@@ -60,8 +63,11 @@ def _decode(data: bytes | str) -> str:
 
 
 def _normalise_line_ends(text: str) -> str:
-    """Thunderbird on Windows writes "\\r\\r\\n"; vobject wants one kind of line end."""
-    return re.sub(r"\r+\n?", "\n", text)
+    """One kind of line end for vobject. Thunderbird on Windows writes "\\r\\r\\n", old Macs a bare "\\r"; some
+    address books put a bare "\\r" inside a value for a line break: kept as one (an escaped newline)."""
+    if "\n" not in text:
+        return text.replace("\r", "\n")
+    return re.sub(r"\r+\n", "\n", text).replace("\r", "\\n")
 
 
 def _text(value) -> str:
@@ -112,9 +118,20 @@ def _read_org(card: CardData, component) -> None:
     card.job_title = _first(component, "title")
 
 
+def _valid_email(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
+
+
 def _read_contacts(card: CardData, component) -> None:
     emails = [_strip_scheme(_text(prop.value), "mailto:") for prop in _props(component, "email")]
-    card.emails = list(dict.fromkeys(email for email in emails if email))
+    for email in emails:
+        if email and not _valid_email(email):
+            card.dropped.append(gettext("the email address “%(value)s”, which is not valid") % {"value": email[:80]})
+    card.emails = list(dict.fromkeys(email for email in emails if email and _valid_email(email)))
     for prop in _props(component, "tel"):
         number = _strip_scheme(_text(prop.value), "tel:")
         if number:
@@ -149,14 +166,65 @@ def _describe(block: str, number: int) -> str:
     return gettext("Contact %(number)d") % {"number": number}
 
 
-def _parse_block(block: str, number: int) -> tuple[CardData | None, str]:
+def _logical_lines(block: str) -> list[str]:
+    """The card's properties one per line: folded lines joined (RFC 6350 3.2), and 2.1 quoted-printable soft
+    breaks ("=" at the end of a line) too."""
+    lines: list[str] = []
+    for line in block.split("\n"):
+        if lines and line[:1] in {" ", "\t"}:
+            lines[-1] += line[1:]
+        elif lines and lines[-1].endswith("=") and "QUOTED-PRINTABLE" in lines[-1].upper():
+            lines[-1] = lines[-1][:-1] + line
+        elif line.strip():
+            lines.append(line)
+    return lines
+
+
+def _reads(line: str) -> bool:
+    """Whether vobject reads this one property, values included (an ADR or a PHOTO may be broken inside)."""
+    try:
+        component = vobject.readOne(f"BEGIN:VCARD\nVERSION:3.0\nFN:x\n{line}\nEND:VCARD", allowQP=True)
+        _card_from_component(component)
+    except Exception:  # vobject raises many kinds (ParseError, ValueError, binascii…)
+        return False
+    return True
+
+
+def _property_name(line: str) -> str:
+    return re.split(r"[;:]", line, maxsplit=1)[0].strip()[:30] or line[:30]
+
+
+def _read_leniently(block: str):
+    """The card without the properties vobject cannot read, and the names of those left out."""
+    frame = ("BEGIN:", "END:", "VERSION:")
+    kept, dropped = [], []
+    for line in _logical_lines(block):
+        if line.upper().startswith(frame) or _reads(line):
+            kept.append(line)
+        else:
+            dropped.append(_property_name(line))
+    return vobject.readOne("\n".join(kept), allowQP=True), dropped
+
+
+def _component(block: str):
+    """(component, names of the properties left out) — all of them read when the card is sound."""
     try:
         component = vobject.readOne(block, allowQP=True)
+        _card_from_component(component)
+    except Exception:  # one bad property must not lose the card: read it property by property
+        return _read_leniently(block)
+    return component, []
+
+
+def _parse_block(block: str, number: int) -> tuple[CardData | None, str]:
+    try:
+        component, dropped = _component(block)
         card = _card_from_component(component)
-    except Exception:  # vobject raises many kinds (ParseError, ValueError, binascii…); one bad card must not stop us
+    except Exception:  # even property by property: the card's frame itself is broken
         return None, gettext("%(card)s could not be read and was skipped: the file is damaged there.") % {
             "card": _describe(block, number)
         }
+    card.dropped[:0] = [gettext("%(property)s, which could not be read") % {"property": name} for name in dropped]
     if not card.full_name:
         return None, gettext("%(card)s has no name, company or email address and was skipped.") % {
             "card": _describe(block, number)

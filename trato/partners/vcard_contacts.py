@@ -63,6 +63,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # a readable reason for each card left out
+    dropped: list[str] = field(default_factory=list)  # what was left out of cards that were imported, and why
 
 
 def _contact_data(card: CardData) -> dict:
@@ -105,8 +106,35 @@ def _without_same_numbers(data: dict, contact: Contact) -> dict:
     return data
 
 
+def _without_refused(data: dict, error: DomainError, card: CardData, report: ImportReport) -> dict:
+    """The card's data without the fields the contact service refused; each one reported with its reason."""
+    kept = dict(data)
+    for name, messages in error.fields.items():
+        if name not in kept:
+            raise error  # not about one of the card's values: the card cannot be imported
+        value = kept.pop(name)
+        reason = "; ".join(str(message) for message in messages)
+        report.dropped.append(_("“%(card)s”: left out %(field)s “%(value)s”: %(reason)s") % {
+            "card": card.full_name, "field": Contact._meta.get_field(name).verbose_name, "value": value,
+            "reason": reason})  # fmt: skip
+    if not error.fields:
+        raise error
+    return kept
+
+
 def _import_card(partner: Partner, card: CardData, by, report: ImportReport) -> None:
+    """Import the card; a value the contact's validation refuses is left out (and reported), not the card."""
+    for what in card.dropped:
+        report.dropped.append(_("“%(card)s”: left out %(what)s") % {"card": card.full_name, "what": what})
     data = _contact_data(card)
+    try:
+        with composed():
+            _save_card(partner, card, data, by, report)
+    except DomainError as error:
+        _save_card(partner, card, _without_refused(data, error, card, report), by, report)
+
+
+def _save_card(partner: Partner, card: CardData, data: dict, by, report: ImportReport) -> None:
     existing = _match(partner, card)
     if existing is None:
         contact = services.contact_create(partner=partner, by=by, data=data, vcard_uid=card.uid)

@@ -1,4 +1,4 @@
-"""Helpers for the claims service, API and access tests (no tests here): partners, categories and claims of each
+"""Helpers for the claims tests (no tests here): partners, categories and claims of each
 kind made through the services, so every claim has its number and timeline as in real use."""
 
 import itertools
