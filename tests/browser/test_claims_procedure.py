@@ -102,7 +102,8 @@ def test_a_purchasing_user_takes_a_supplier_claim_from_creation_to_closing(page,
     page.locator("#move-close").click()
     page.wait_for_url(re.compile(rf"/claims/{claim.pk}/move/close/$"))
     page.locator("#move-submit").click()  # without resolution and note: refused, saying what is missing
-    expect(page.locator("#move-form .alert-danger")).to_be_visible()
+    expect(page.locator("#move-form #move-missing")).to_contain_text("falta: la resolución dada, una nota de cierre")
+    expect(page.locator("#move-missing a[href='#id_closing_note']")).to_be_visible()
     page.select_option("select[name=resolution]", "credit_note")
     page.fill("input[name=resolution_cost]", "240")
     page.fill("textarea[name=closing_note]", "El proveedor abona las 20 chapas.")
