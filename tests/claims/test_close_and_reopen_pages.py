@@ -48,6 +48,43 @@ def test_a_refused_close_links_straight_to_each_missing_thing(after_sales_user, 
     ]
     assert f'<a href="{page}#causes">At least one cause</a>' in response.text
     assert 'id="causes"' in response.client.get(page).text  # the anchor exists where the link points
+    assert response.context["form"].errors == {
+        "resolution": ["Needed to close the claim"], "closing_note": ["Needed to close the claim"]
+    }  # fmt: skip
+    assert re.search(r'<textarea name="closing_note"[^>]*aria-invalid="true"', response.text)
+
+
+def test_a_refused_close_through_htmx_answers_the_form_alone_with_the_values_and_the_links(
+    after_sales_user, client_for, open_claim
+):
+    response = client_for(after_sales_user).post(
+        reverse("claims:move", args=[open_claim.pk, "close"]),
+        {"version": open_claim.version, "resolution": "replacement", "closing_note": "Sustituido"},
+        HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+
+    assert response.status_code == 200  # htmx swaps nothing from an error status
+    assert response.text.lstrip().startswith('<form method="post" action="/claims/')
+    assert "<html" not in response.text and 'hx-target="this"' in response.text
+    assert '<option value="replacement" selected>' in response.text and "Sustituido</textarea>" in response.text
+    assert f'<a href="/claims/{open_claim.pk}/#causes">At least one cause</a>' in response.text
+    assert [item["text"] for item in response.context["missing"]] == ["at least one cause"]  # the rest was given
+
+
+def test_a_close_through_htmx_sends_the_browser_to_the_closed_claim(after_sales_user, client_for, open_claim):
+    services.cause_add(claim=open_claim, by=after_sales_user, data={"category": "transport", "description": "Golpe"})
+    open_claim.refresh_from_db()
+
+    response = client_for(after_sales_user).post(
+        reverse("claims:move", args=[open_claim.pk, "close"]),
+        {"version": open_claim.version, "resolution": "replacement", "closing_note": "Sustituido"},
+        HTTP_HX_REQUEST="true",
+    )  # fmt: skip
+
+    assert (response.status_code, response["HX-Redirect"]) == (200, f"/claims/{open_claim.pk}/")
+    open_claim.refresh_from_db()
+    assert (open_claim.state, open_claim.resolution, open_claim.closing_note) == (State.CLOSED, "replacement",
+                                                                                "Sustituido")  # fmt: skip
 
 
 def test_a_refused_open_links_to_the_edit_form_fields(after_sales_user, client_for):
@@ -69,11 +106,22 @@ def test_the_fields_a_move_needs_are_marked(after_sales_user, client_for, open_c
     draft = make_claim(Kind.CUSTOMER, by=after_sales_user)
     edit_page = client.get(reverse("claims:edit", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en").text
 
-    assert close_page.count('aria-required="true"') == 2  # resolution and closing note
-    assert "needed to close the claim" in close_page
-    assert edit_page.count('aria-required="true"') == 4  # partner, responsible, category, description
-    assert "needed to open the claim" in edit_page
+    assert _aria_required(close_page) == ["resolution", "closing_note"]
+    assert _needed_marks(close_page) == ["resolution", "closing_note"]
+    assert "◆</span> needed to close the claim" in close_page
+    # Needed to open (◆), and the selects required to save that HTML cannot mark `required` (no empty choice).
+    assert _aria_required(edit_page) == ["description", "category", "priority", "channel", "partner", "responsible"]
+    assert _needed_marks(edit_page) == ["description", "category", "partner", "responsible"]
+    assert "◆</span> needed to open the claim" in edit_page
     assert re.search(r'<input[^>]*name="subject"[^>]*required', edit_page)  # required to save: marked too
+
+
+def _aria_required(page: str) -> list[str]:
+    return re.findall(r'<(?:input|select|textarea)[^>]*name="(\w+)"[^>]*aria-required="true"', page)
+
+
+def _needed_marks(page: str) -> list[str]:
+    return re.findall(r'for="id_(\w+)">[^<]*<span class="text-warning-emphasis" aria-hidden="true">◆</span>', page)
 
 
 def _close_and_reopen(claim, by):
@@ -95,6 +143,24 @@ def test_a_reopened_claim_shows_its_earlier_resolution_as_history(after_sales_us
     assert 'id="resolution-history"' in page
     assert "<strong>Credit note</strong> · €120.50" in page
     assert "Abono parcial" in page and "El cliente no recibió el abono" in page
+
+
+def test_the_earlier_resolution_says_who_closed_and_when(after_sales_user, client_for, open_claim):
+    reopened = _close_and_reopen(open_claim, after_sales_user)
+
+    (earlier,) = reopened.resolution_history
+    assert earlier["closed_by"] == after_sales_user.get_full_name()
+    page = client_for(after_sales_user).get(reopened.get_absolute_url()).text
+    assert re.search(rf"Closed [^<]+ by {re.escape(after_sales_user.get_full_name())}, reopened ", page)
+
+
+def test_a_reopened_claim_does_not_show_the_earlier_resolution_as_current(after_sales_user, client_for, open_claim):
+    reopened = _close_and_reopen(open_claim, after_sales_user)
+
+    page = client_for(after_sales_user).get(reopened.get_absolute_url()).text
+    summary = page.split('id="claim-summary"')[1].split("</dl>")[0]
+    assert "claim-resolution" not in summary and "claim-closing-note" not in summary
+    assert "Abono emitido" in page.split('id="resolution-history"')[1]
 
 
 def test_closing_a_reopened_claim_starts_from_its_last_resolution(after_sales_user, client_for, open_claim):

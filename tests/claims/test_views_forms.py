@@ -2,6 +2,7 @@
 moves with what a refused move says is missing, what a claim carries, categories, and the partner page's button."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -169,6 +170,19 @@ def test_quick_create_without_a_number_or_with_a_wrong_partner_says_so_and_creat
     wrong = client.post(QUICK, {"number": "AL-1", "doc_type": "delivery", "partner": supplier.pk})
     assert wrong.status_code == 400 and wrong.context["form"].errors["partner"]
     assert not Claim.objects.exists()
+
+
+def test_quick_create_marks_what_it_needs_and_says_what_the_mark_means(after_sales_user, client_for):
+    page = client_for(after_sales_user).get(QUICK).text
+
+    for name in ("number", "doc_type", "partner"):
+        assert f'<label class="form-label" for="id_{name}">' in page
+        label = page.split(f'for="id_{name}">')[1].split("</label>")[0]
+        assert label.endswith('<span class="text-danger" aria-hidden="true">*</span>')
+        assert re.search(rf'<(input|select)[^>]*name="{name}"[^>]*\b(required|aria-required="true")', page)
+    assert '<span class="text-danger" aria-hidden="true">*</span> required to save' in page
+    subject = page.split('for="id_subject">')[1].split("</label>")[0]
+    assert "*" not in subject
 
 
 # Edit

@@ -162,6 +162,7 @@ class EarlierResolutionOut(Schema):
     resolution_cost: Decimal | None
     closing_note: str
     closed_at: dt.datetime | None
+    closed_by: str = Field("", description="who closed it (full name, else username)")
     reopened_at: dt.datetime
     reopen_reason: str
 

@@ -31,6 +31,15 @@ PARTNER_OF_KIND = {
 # The kind of claim a document's number points to: what we received comes from a supplier, what we sent to a customer.
 # Who the other party is, in the words of each kind: a supplier non-conformity never speaks of "the customer".
 PARTNER_LABELS = {Kind.CUSTOMER: _("Customer"), Kind.SUPPLIER: _("Supplier"), Kind.INTERNAL: _("Company")}
+PARTNER_LABEL_ANY_KIND = _("Customer / supplier")
+
+
+def partner_heading(kinds) -> str:
+    """The heading over the other party of these kinds of claims: their own word when they are all of one kind."""
+    kinds = set(kinds)
+    return str(PARTNER_LABELS.get(kinds.pop(), PARTNER_LABEL_ANY_KIND) if len(kinds) == 1 else PARTNER_LABEL_ANY_KIND)
+
+
 RESOLUTION_NOTE_LABELS = {
     Kind.CUSTOMER: _("Resolution given to the customer"),
     Kind.SUPPLIER: _("Resolution agreed with the supplier"),
@@ -89,6 +98,15 @@ def mark_needed(form: forms.BaseForm, names) -> None:
             form.fields[name].widget.attrs["aria-required"] = "true"
 
 
+def mark_required_selects(form: forms.BaseForm) -> None:
+    """A required select whose first option is a real choice is rendered without ``required`` (HTML would have it
+    start empty): it still says so to assistive technology, as the asterisk says it on screen."""
+    for field in form.fields.values():
+        select = isinstance(field.widget, forms.Select) and not isinstance(field.widget, forms.SelectMultiple)
+        if select and field.required and not field.disabled and not field.widget.use_required_attribute(None):
+            field.widget.attrs["aria-required"] = "true"
+
+
 NEEDED_TO_OPEN = ("partner", "responsible", "category", "description")
 NEEDED_TO_CLOSE = ("resolution", "closing_note")
 
@@ -134,6 +152,7 @@ class ClaimForm(forms.ModelForm):
         self.fields["received_on"].required = False
         if self.instance.state in ("", State.DRAFT):
             mark_needed(self, [name for name in NEEDED_TO_OPEN if name != "partner" or kind != Kind.INTERNAL])
+        mark_required_selects(self)
 
     def _contacts(self, user):
         partner = self.data.get("partner") or self.initial.get("partner") or self.instance.partner_id
@@ -175,6 +194,7 @@ class QuickCreateForm(forms.Form):
             (value, label) for value, label in OriginType.choices if QUICK_DOC_KINDS.get(value) in allowed
         ]
         self.fields["partner"].queryset = partners_for(user, {QUICK_DOC_KINDS[t] for t in QUICK_DOC_KINDS} & allowed)
+        mark_required_selects(self)
 
     def clean_number(self) -> str:
         return " ".join(self.cleaned_data["number"].split())

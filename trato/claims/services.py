@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from trato.accounts.models import SalesTeam, User
 from trato.accounts.selectors import assignable_users
@@ -209,9 +210,22 @@ def _check_people_see_it(claim: Claim, assignees: list[User]) -> None:
 # Timeline
 
 
+# The timeline names the other party and the resolution's notes in the words of the claim's kind ("Supplier: — →
+# Acme"), not with the fields' labels ("customer / supplier", "resolution given to the customer"). A name that is
+# not a field's is shown as its source-language label (underscores for spaces), translated.
+TRACKED_AS: dict[str, dict[str, str]] = {
+    Kind.CUSTOMER: {"partner": "customer"},
+    Kind.SUPPLIER: {"partner": "supplier", "resolution_notes": "resolution_agreed_with_the_supplier"},
+    Kind.INTERNAL: {"partner": "company", "resolution_notes": "resolution_details"},
+}
+TRACKED_LABELS = (gettext_noop("customer"), gettext_noop("supplier"), gettext_noop("company"),
+                  gettext_noop("resolution agreed with the supplier"), gettext_noop("resolution details"))  # fmt: skip
+
+
 def claim_snapshot(claim: Claim) -> dict:
     """The tracked fields' values (related records as objects): the timeline compares and shows them."""
-    values = {field: getattr(claim, field) for field in CLAIM_FIELDS}
+    tracked_as = TRACKED_AS.get(claim.kind, {})
+    values = {tracked_as.get(field, field): getattr(claim, field) for field in CLAIM_FIELDS}
     values["assignees"] = list(claim.assignees.all()) if claim.pk else []
     return values
 

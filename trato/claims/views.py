@@ -11,9 +11,11 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from trato.accounts.models import User
 from trato.claims import access, selectors, services, workflow
@@ -23,6 +25,7 @@ from trato.claims.forms import (
     MoveForm,
     QuickCreateForm,
     kind_for_partner,
+    partner_heading,
 )
 from trato.claims.models import Category, Claim, Kind, OriginType, State
 from trato.claims.selectors import CLAIM_LIST
@@ -77,7 +80,8 @@ def _list_context(request, params) -> dict:
 def claim_list(request):
     params = CLAIM_LIST.parse(request.GET)
     context = _list_context(request, params)
-    context["page"] = paginate(selectors.claim_list(request.user, params), params)
+    context["page"] = page = paginate(selectors.claim_list(request.user, params), params)
+    context["partner_heading"] = partner_heading(claim.kind for claim in page.object_list if claim.partner_id)
     context["sort_links"] = CLAIM_LIST.sort_links(request.GET, params)
     if _full_page(request):
         context.update(_filter_choices(request.user))
@@ -101,7 +105,7 @@ EXPORT_HEADERS = (
     ("kind", gettext_lazy("Kind")),
     ("state", gettext_lazy("State")),
     ("subject", gettext_lazy("Subject")),
-    ("partner", gettext_lazy("Customer / supplier")),
+    ("partner", gettext_lazy("Customer / supplier")),  # a single kind's own word when the export is of one kind
     ("responsible", gettext_lazy("Responsible")),
     ("category", gettext_lazy("Category")),
     ("priority", gettext_lazy("Priority")),
@@ -140,8 +144,13 @@ def claim_export(request):
     params = CLAIM_LIST.parse(request.GET)
     claims = selectors.claim_list(request.user, params).prefetch_related("origins")
     filename = _("claims") + timezone.localdate().strftime("-%Y-%m-%d")
-    headers = [str(label) for _key, label in EXPORT_HEADERS]
-    return export_response(filename=filename, headers=headers, rows=map(_export_row, claims), fmt=fmt)
+    return export_response(filename=filename, headers=_export_headers(claims), rows=map(_export_row, claims), fmt=fmt)
+
+
+def _export_headers(claims) -> list[str]:
+    kinds = claims.filter(partner__isnull=False).order_by().values_list("kind", flat=True).distinct()
+    labels = {**dict(EXPORT_HEADERS), "partner": partner_heading(kinds)}
+    return [str(labels[key]) for key, _label in EXPORT_HEADERS]
 
 
 # The claim page
@@ -303,6 +312,31 @@ def missing_links(claim: Claim, error: DomainError) -> list[dict]:
     return items
 
 
+def _moved(request, moved: Claim):
+    messages.success(request, _("%(number)s is now: %(state)s.") % {
+        "number": moved.number, "state": State(moved.state).label})  # fmt: skip
+    if request.htmx:
+        return HttpResponseClientRedirect(moved.get_absolute_url())
+    return redirect(moved)
+
+
+def _move_form_again(request, context: dict, *, failed: bool):
+    """The move's form with what was typed: the whole page (400 if refused), or for htmx the form alone, answered
+    with 200 because htmx swaps nothing from an error status."""
+    if request.htmx and request.method == "POST":
+        return render(request, "claims/move.html#move-form", context)
+    return render(request, "claims/move.html", context, status=400 if failed else 200)
+
+
+def flag_missing_fields(form: MoveForm, missing: list[dict]) -> None:
+    """The form's own fields among what is missing are marked invalid too, so the eye (and a screen reader) finds
+    them where they are filled in."""
+    for item in missing:
+        name = item["url"].removeprefix("#id_") if item["url"].startswith("#id_") else ""
+        if name in form.fields:
+            form.add_error(name, capfirst(_("needed to close the claim")))  # the words of the form's legend
+
+
 @require_http_methods(["GET", "POST"])
 def claim_move(request, pk: int, move: str):
     if move not in workflow.MOVES:
@@ -315,13 +349,12 @@ def claim_move(request, pk: int, move: str):
             moved = _do_move(request, claim, move, form)
         except DomainError as error:
             refused = error
-            if not getattr(error, "missing", None):
+            if not getattr(error, "missing", None):  # a list of what is missing is shown with its links instead
                 show_error(form, error)
         else:
-            messages.success(request, _("%(number)s is now: %(state)s.") % {
-                "number": moved.number, "state": State(moved.state).label})  # fmt: skip
-            return redirect(moved)
+            return _moved(request, moved)
     missing = missing_links(claim, refused) if refused is not None else []
+    flag_missing_fields(form, missing)
     context = {"claim": claim, "form": form, "move": workflow.MOVES[move], "missing": missing,
                "refusal": str(refused.message) if refused is not None else ""}  # fmt: skip
-    return render(request, "claims/move.html", context, status=400 if form.errors or refused else 200)
+    return _move_form_again(request, context, failed=bool(form.errors or refused))

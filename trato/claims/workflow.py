@@ -19,7 +19,7 @@ EVENTS = {
 
 
 def missing_to_open(claim: Claim, inputs: dict | None = None) -> list[str]:
-    missing = []
+    missing: list[str] = []
     if claim.kind != Kind.INTERNAL and claim.partner_id is None:
         missing.append(Missing(_("the customer or supplier"), "edit#id_partner"))
     if claim.responsible_id is None:
@@ -42,7 +42,7 @@ def _unsettled_actions(claim: Claim) -> list[str]:
 
 
 def missing_to_close(claim: Claim, inputs: dict | None = None) -> list[str]:
-    missing = []
+    missing: list[str] = []
     if not claim.causes.exists():
         missing.append(Missing(_("at least one cause"), "page#causes"))
     if not claim.resolution:
@@ -73,12 +73,22 @@ def _notify_opened(claim: Claim, inputs: dict, by) -> None:
 RESOLUTION_FIELDS = ("resolution", "resolution_notes", "resolution_cost", "closing_note")
 
 
+def _closed_by(claim: Claim) -> str:
+    """Who made the last close, by name as it was then (the timeline's state entry knows; the claim does not)."""
+    from trato.timeline.models import Entry, EntryKind
+
+    entry = Entry.objects.of_record(claim).filter(kind=EntryKind.STATE, data__new=State.CLOSED)
+    entry = entry.select_related("author").order_by("-occurred_at", "-pk").first()
+    author = entry.author if entry else None
+    return (author.get_full_name() or author.username) if author else ""
+
+
 def _clear_closed(claim: Claim, inputs: dict, now) -> list[str]:
     """Reopening moves the close's resolution into the claim's history and leaves the claim to be resolved anew."""
     earlier = {name: getattr(claim, name) for name in RESOLUTION_FIELDS}
     earlier["resolution_cost"] = str(earlier["resolution_cost"]) if earlier["resolution_cost"] is not None else None
-    earlier.update(closed_at=claim.closed_at.isoformat() if claim.closed_at else None, reopened_at=now.isoformat(),
-                   reopen_reason=str(inputs.get("reason") or "").strip())  # fmt: skip
+    earlier.update(closed_at=claim.closed_at.isoformat() if claim.closed_at else None, closed_by=_closed_by(claim),
+                   reopened_at=now.isoformat(), reopen_reason=str(inputs.get("reason") or "").strip())  # fmt: skip
     claim.resolution_history = [*claim.resolution_history, earlier]
     claim.closed_at = claim.time_to_close = claim.resolution_cost = None
     claim.resolution = claim.resolution_notes = claim.closing_note = ""

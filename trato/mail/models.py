@@ -71,6 +71,10 @@ class OutboundMessage(models.Model):
     in_reply_to = models.CharField(max_length=255, blank=True)
     references = models.TextField(blank=True)  # Message-IDs separated by spaces
     automatic = models.BooleanField(default=False)  # sent by Trato on its own: "Auto-Submitted: auto-generated"
+    # An invitation, cancellation or answer (iMIP): the iCalendar text, sent as the message's inline
+    # text/calendar part with its method, stored so that a retry sends the very same bytes.
+    calendar_method = models.CharField(_("calendar method"), max_length=8, blank=True)
+    calendar = models.TextField(_("calendar"), blank=True)
 
     state = models.CharField(_("state"), max_length=10, choices=MessageState.choices, default=MessageState.QUEUED)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

@@ -22,7 +22,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -54,15 +54,39 @@ def _set_delivery(message: OutboundMessage, state: str, error: str = "") -> None
         entry.save(update_fields=["data"])
 
 
+# Outcomes this process knows but could not write because the database went away in the middle of a message
+# (pk -> (message, claim, outcome)). They are written first thing on the next run, once the worker has reconnected,
+# so the message moves on within a minute instead of waiting out the whole lease for recover_stale.
+_unwritten: dict[int, tuple[OutboundMessage, str, dict]] = {}
+
+
 def _finish(message: OutboundMessage, claim: str, *, state: str, error: str = "", **fields) -> bool:
     """Move a claimed message to its outcome; False when the claim was lost meanwhile."""
-    with transaction.atomic():
-        changed = OutboundMessage.objects.filter(pk=message.pk, claim=claim, state=MessageState.SENDING).update(
-            state=state, last_error=error, claim="", claimed_at=None, **fields
-        )
-        if changed:
-            _set_delivery(message, state, error)
+    try:
+        with transaction.atomic():
+            changed = OutboundMessage.objects.filter(pk=message.pk, claim=claim, state=MessageState.SENDING).update(
+                state=state, last_error=error, claim="", claimed_at=None, **fields
+            )
+            if changed:
+                _set_delivery(message, state, error)
+    except (OperationalError, InterfaceError):
+        _unwritten[message.pk] = (message, claim, {"state": state, "error": error, **fields})
+        raise
+    _unwritten.pop(message.pk, None)
     return bool(changed)
+
+
+def write_unwritten() -> int:
+    """Write the outcomes a lost database connection kept this process from writing; how many were written.
+
+    The claim token still guards each write: a message recovery already took back is left as recovery left it."""
+    written = 0
+    for message, claim, outcome in list(_unwritten.values()):
+        try:
+            written += _finish(message, claim, **outcome)
+        except (OperationalError, InterfaceError):
+            break  # still unreachable: kept for the next run
+    return written
 
 
 def claim_message(pk: int, now=None) -> tuple[OutboundMessage, str] | None:
@@ -77,7 +101,11 @@ def claim_message(pk: int, now=None) -> tuple[OutboundMessage, str] | None:
         )
     if not taken:
         return None
-    message = OutboundMessage.objects.prefetch_related("recipients", "attachments").get(pk=pk)
+    try:
+        message = OutboundMessage.objects.prefetch_related("recipients", "attachments").get(pk=pk)
+    except (OperationalError, InterfaceError):  # claimed, then the database went away: nothing was sent
+        _unwritten[pk] = (OutboundMessage(pk=pk), claim, {"state": MessageState.QUEUED, "next_attempt_at": now})
+        raise
     return message, claim
 
 
@@ -91,6 +119,20 @@ def mark_committing(message: OutboundMessage, claim: str) -> bool:
         )
 
 
+class _InvitationEmail(EmailMultiAlternatives):
+    """An email whose text/calendar alternative carries ``method=`` (iMIP, RFC 6047), which Outlook, Gmail and
+    Apple Mail need to show the invitation with its answer buttons; a plain .ics attachment gets none."""
+
+    calendar_method = ""
+
+    def _create_mime_attachment(self, content, mimetype):
+        part = super()._create_mime_attachment(content, mimetype)
+        if mimetype == "text/calendar" and self.calendar_method:
+            charset = part.get_content_charset() or "utf-8"  # written unquoted, as Outlook and Google write it
+            part.replace_header("Content-Type", f'text/calendar; charset="{charset}"; method={self.calendar_method}')
+        return part
+
+
 def build_email(message: OutboundMessage, connection=None) -> EmailMultiAlternatives:
     recipients = list(message.recipients.all())
     headers = {"Message-ID": message.message_id, "Content-Language": message.language}
@@ -100,7 +142,7 @@ def build_email(message: OutboundMessage, connection=None) -> EmailMultiAlternat
         headers["References"] = message.references
     if message.automatic:
         headers["Auto-Submitted"] = "auto-generated"
-    email = EmailMultiAlternatives(
+    email = _InvitationEmail(
         subject=message.subject,
         body=message.body_text,
         from_email=message.from_address,
@@ -112,6 +154,9 @@ def build_email(message: OutboundMessage, connection=None) -> EmailMultiAlternat
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    if message.calendar:
+        email.calendar_method = message.calendar_method
+        email.attach_alternative(message.calendar, "text/calendar")  # last: the part clients act on
     for attachment in message.attachments.all():
         email.attach(attachment.name, bytes(attachment.content), attachment.content_type)
     return email
@@ -177,6 +222,12 @@ def _send_one(connection, pk: int, now) -> str:
         # The "." went out and the connection broke: counted as delivered rather than risk a copy.
         _finish(message, claim, state=MessageState.SENT, error=str(uncertain), sent_at=timezone.now())
         return SENT
+    except (OperationalError, InterfaceError):
+        # The database went away before the "." (the backend dropped the connection, so nothing was delivered):
+        # not the message's fault. Queued again at the next run, once the worker has reconnected.
+        _close(connection)
+        _unwritten[message.pk] = (message, claim, {"state": MessageState.QUEUED, "next_attempt_at": timezone.now()})
+        raise
     except Exception as error:
         _drop_broken_connection(connection, error)
         return _record_failure(message, claim, error, now or timezone.now())
@@ -217,6 +268,7 @@ def _close(connection) -> None:
 def send_messages(pks, now=None) -> int:
     """Send these messages (those still due), one SMTP transaction each, over one connection. Returns how many
     were sent. Stops early when the server cannot be reached: the others stay queued for the next sweep."""
+    write_unwritten()
     pks = list(pks)
     if not pks:
         return 0
@@ -254,6 +306,7 @@ def recover_stale(now=None) -> int:
 def send_due(now=None, limit: int | None = None) -> int:
     """Recover what stopped workers left, then send what is due, oldest first. Returns how many were sent."""
     now = now or timezone.now()
+    write_unwritten()
     recover_stale(now)
     limit = limit or settings.TRATO_MAIL_BATCH_SIZE
     pks = OutboundMessage.objects.due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]

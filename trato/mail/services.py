@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from functools import partial
 
+import icalendar
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
@@ -104,6 +105,20 @@ def _attachments(items, record) -> list[tuple[str, str, bytes, object]]:
     return files
 
 
+CALENDAR_METHODS = ("REQUEST", "CANCEL", "REPLY")
+
+
+def calendar_method_of(text: str) -> str:
+    """The METHOD of an iCalendar text meant for an invitation mail (iMIP, RFC 6047); refused otherwise."""
+    try:
+        method = str(icalendar.Calendar.from_ical(text).get("METHOD", "")).upper()
+    except ValueError as error:
+        raise _refuse("calendar", _("The calendar could not be read: %(error)s") % {"error": error}) from error
+    if method not in CALENDAR_METHODS:
+        raise _refuse("calendar", _("The calendar needs a METHOD of REQUEST, CANCEL or REPLY."))
+    return method
+
+
 def message_queue(
     *,
     by,
@@ -118,17 +133,20 @@ def message_queue(
     in_reply_to: str = "",
     references: Iterable[str] = (),
     automatic: bool = False,
+    calendar: str = "",
 ) -> OutboundMessage:
     """Queue a message; it is sent by the worker once the caller's transaction commits.
 
     ``to``/``cc``: Contacts, (name, address) pairs or "Name <address>" texts. ``attachments``: timeline
     Attachments of ``record`` or (name, bytes, content type). With a ``record``, the message shows on its
     timeline, replies go to the record's plus-address and the subject carries its tag, so answers come back to it.
-    ``automatic``: Trato wrote it on its own (notifications), marked so that auto-responders stay quiet."""
+    ``automatic``: Trato wrote it on its own (notifications), marked so that auto-responders stay quiet.
+    ``calendar``: an iCalendar text with METHOD REQUEST, CANCEL or REPLY, sent inline as real clients expect."""
     recipients = _check_recipients(_recipients(to, RecipientKind.TO) + _recipients(cc, RecipientKind.CC))
     subject = _subject(subject, record)
     body_text = _body(body_text)
     files = _attachments(attachments, record)
+    calendar_method = calendar_method_of(calendar) if calendar else ""
     with transaction.atomic():
         message = OutboundMessage.objects.create(
             message_id=new_message_id(),
@@ -143,6 +161,8 @@ def message_queue(
             in_reply_to=header_text(in_reply_to, 255),
             references=" ".join(header_text(ref, 255) for ref in references if header_text(ref)),
             automatic=automatic,
+            calendar_method=calendar_method,
+            calendar=calendar if calendar_method else "",
             created_by=by,
         )
         _save_parts(message, recipients, files)

@@ -1,8 +1,9 @@
-"""{% load claims %}{% new_claim_kind partner as kind %} — which claim a partner page's "New claim" button starts."""
+"""{% load claims %}{% new_claim_kind partner as kind %} — which claim a partner page's "New claim" button starts;
+``claim|partner_label`` — what the other party of a claim is called (Supplier, Customer, Company)."""
 
 from django import template
 
-from trato.claims.forms import kind_for_partner
+from trato.claims.forms import PARTNER_LABEL_ANY_KIND, PARTNER_LABELS, kind_for_partner
 
 register = template.Library()
 
@@ -10,6 +11,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def new_claim_kind(context, partner) -> str:
     return kind_for_partner(context["request"].user, partner) or ""
+
+
+@register.filter
+def partner_label(claim) -> str:
+    return str(PARTNER_LABELS.get(claim.kind, PARTNER_LABEL_ANY_KIND))
 
 
 @register.filter
