@@ -3,23 +3,29 @@
 import datetime as dt
 import re
 import zoneinfo
-from typing import Annotated, Any, Generic, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from trato.core.errors import DomainError
+from trato.core.errors import DomainError, FieldErrors
 from trato.core.listing import ListParams, ListSpec
+
+if TYPE_CHECKING:
+    from trato.accounts.models import User
 
 
 class ErrorOut(Schema):
@@ -29,11 +35,11 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] = {}
 
 
-def error_body(status: int, code: str, message, fields: dict | None = None) -> dict:
+def error_body(status: int, code: str, message: object, fields: FieldErrors | None = None) -> dict[str, Any]:
     return {"status": status, "code": code, "message": str(message), "fields": fields or {}}
 
 
-def _activate_user_preferences(request: HttpRequest, user) -> None:
+def _activate_user_preferences(request: HttpRequest, user: "User") -> None:
     """A token request never passed through UserPreferencesMiddleware with its user: do its work here."""
     if user.language:
         translation.activate(user.language)
@@ -47,7 +53,7 @@ def _activate_user_preferences(request: HttpRequest, user) -> None:
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer <personal API token>``."""
 
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> "User | None":
         from trato.accounts.tokens import user_for_token
 
         user = user_for_token(token)
@@ -62,7 +68,7 @@ class SessionAuth(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def _get_key(self, request):
+    def _get_key(self, request: HttpRequest) -> str | None:
         # Without a signed-in session there is nothing to protect from CSRF: let the request fail as
         # unauthenticated (401) rather than with a CSRF error, e.g. for a script with a revoked token.
         user = getattr(request, "user", None)
@@ -70,7 +76,7 @@ class SessionAuth(APIKeyCookie):
             return None
         return super()._get_key(request)
 
-    def authenticate(self, request, key):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
             return user
@@ -92,7 +98,7 @@ _TYPE_MESSAGES = {
 }
 
 
-def _field_message(error: dict) -> str:
+def _field_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     if kind in {"literal_error", "enum"}:
         # pydantic's context spells the allowed values as "'a', 'b' or 'c'"; the message lists them plainly.
@@ -105,7 +111,7 @@ def _field_message(error: dict) -> str:
     return _("Enter a valid value.")
 
 
-def _field_name(loc) -> str:
+def _field_name(loc: Sequence[object]) -> str:
     # loc is ("body", <parameter>, "field", ...) for a JSON body, ("query", "page_size") for a query string:
     # drop the source and, for a body, the parameter name, keeping the field path.
     parts = [str(p) for p in loc]
@@ -116,53 +122,55 @@ def _field_name(loc) -> str:
     return ".".join(parts) or "__all__"
 
 
-def validation_fields(errors: list[dict]) -> dict[str, list[str]]:
+def validation_fields(errors: Sequence[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
         fields.setdefault(_field_name(error.get("loc", ())), []).append(_field_message(error))
     return fields
 
 
-def install_error_handlers(api) -> None:
-    def respond(request, status, code, message, fields=None):
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(
+        request: HttpRequest, status: int, code: str, message: object, fields: FieldErrors | None = None
+    ) -> HttpResponse:
         return api.create_response(request, error_body(status, code, message, fields), status=status)
 
     @api.exception_handler(ValidationError)
-    def on_validation(request, exc):
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return respond(request, 422, "validation_error", _("Some fields are not valid."), validation_fields(exc.errors))
 
     @api.exception_handler(DomainError)
-    def on_domain(request, exc):
+    def on_domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
         fields = {name: [str(m) for m in messages] for name, messages in exc.fields.items()}
         return respond(request, exc.status, exc.code, exc.message, fields)
 
     @api.exception_handler(RequestDataTooBig)
-    def on_too_big(request, exc):
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return respond(request, 413, "too_large", _("The request is too large."))
 
     @api.exception_handler(TooManyFilesSent)
-    def on_too_many_files(request, exc):
+    def on_too_many_files(request: HttpRequest, exc: TooManyFilesSent) -> HttpResponse:
         return respond(request, 400, "too_many_files", _("Too many files in one request."))
 
     @api.exception_handler(TooManyFieldsSent)
-    def on_too_many_fields(request, exc):
+    def on_too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
         return respond(request, 400, "too_many_fields", _("Too many fields in one request."))
 
     @api.exception_handler(DjangoValidationError)
-    def on_django_validation(request, exc):
+    def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         fields = {k: [str(m) for m in v] for k, v in getattr(exc, "message_dict", {"__all__": exc.messages}).items()}
         return respond(request, 422, "validation_error", _("Some fields are not valid."), fields)
 
     @api.exception_handler(AuthenticationError)
-    def on_auth(request, exc):
+    def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return respond(request, 401, "unauthorized", _("Authentication is required: log in or send an API token."))
 
     @api.exception_handler(Http404)
-    def on_404(request, exc):
+    def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404, "not_found", _("Not found."))
 
     @api.exception_handler(HttpError)
-    def on_http_error(request, exc):
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc.__cause__, RequestDataTooBig):
             return respond(request, 413, "too_large", _("The request is too large."))
         if exc.status_code == 400:
@@ -216,11 +224,11 @@ class Page(Schema, Generic[ItemOut]):
     items: list[ItemOut]
 
     @classmethod
-    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
-        return f"{params[0].__name__}Page"
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+        return f"{getattr(params[0], '__name__', params[0])}Page"
 
 
-def paginate(queryset, page: PageIn) -> dict[str, Any]:
+def paginate(queryset: QuerySet[Any], page: PageIn) -> dict[str, Any]:
     """One COUNT and one SELECT, whatever the page size."""
     count = queryset.count()
     start = (page.page - 1) * page.page_size
@@ -232,7 +240,9 @@ def paginate(queryset, page: PageIn) -> dict[str, Any]:
     }
 
 
-def list_params(spec: ListSpec, *, q: str = "", sort: str | None = None, filters: dict | None = None) -> ListParams:
+def list_params(
+    spec: ListSpec, *, q: str = "", sort: str | None = None, filters: dict[str, Any] | None = None
+) -> ListParams:
     """The API's list query as the list page's ListParams, so both read through the same selector.
 
     The page ignores a sort key it does not know (a stale bookmark still opens); the API refuses it, since a
@@ -261,7 +271,7 @@ _ERROR_DESCRIPTIONS = {
 _WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
-def _error_statuses(method: str, operation: dict) -> list[int]:
+def _error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
     statuses = [401, 503]
     if operation.get("parameters") or operation.get("requestBody"):
         statuses += [400, 422]
@@ -272,7 +282,7 @@ def _error_statuses(method: str, operation: dict) -> list[int]:
     return sorted(set(statuses))
 
 
-def declare_error_responses(schema: dict) -> dict:
+def declare_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the error answers to every operation of an OpenAPI schema, so clients and schemathesis know them."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -288,5 +298,9 @@ def declare_error_responses(schema: dict) -> dict:
 class TratoAPI(NinjaAPI):
     """NinjaAPI whose schema declares the error answers every operation may give."""
 
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        return declare_error_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_error_responses(schema)  # in place: the schema object stays ninja's OpenAPISchema
+        return schema

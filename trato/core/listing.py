@@ -13,11 +13,15 @@ shown. A value that is not allowed is ignored (the list shows as if it were abse
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 from django.http import QueryDict
 from django.utils.http import urlencode
+
+_Row = TypeVar("_Row", bound=Model)
 
 ANY = None  # a filter that takes any non-empty text (e.g. a tag name); the view decides what it matches
 MAX_QUERY_LENGTH = 200
@@ -72,7 +76,7 @@ class ListSpec:
         q = " ".join(query.get("q", "").split())[:MAX_QUERY_LENGTH]
         return ListParams(q=q, sort=sort, page=query.get("page", "1"), filters=filters)
 
-    def sort(self, queryset, params: ListParams):
+    def sort(self, queryset: QuerySet[_Row], params: ListParams) -> QuerySet[_Row]:
         prefix = "-" if params.sort.startswith("-") else ""
         return queryset.order_by(prefix + self.sorts[params.sort.removeprefix("-")], prefix + "pk")
 
@@ -87,17 +91,17 @@ class ListSpec:
         return links
 
 
-def query_string(query: QueryDict, **changes) -> str:
+def query_string(query: QueryDict, **changes: str | None) -> str:
     """The query string with some parameters replaced; None or "" removes one."""
     params = query.copy()
     for key, value in changes.items():
         params.pop(key, None)
-        if value not in (None, ""):
+        if value:  # neither None nor ""
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True)
 
 
-def paginate(queryset, params: ListParams, per_page: int | None = None) -> Page:
+def paginate(queryset: QuerySet[_Row], params: ListParams, per_page: int | None = None) -> Page[_Row]:
     """One COUNT and one SELECT; a page number out of range shows the nearest page."""
     paginator = Paginator(queryset, per_page or settings.TRATO_LIST_PAGE_SIZE)
     return paginator.get_page(params.page)
