@@ -7,7 +7,7 @@ refused move 400 with code "move_refused" and what is missing. Creating with an 
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -39,15 +39,28 @@ from trato.core.api import IsoDate, Page, PageIn, list_params, paginate
 
 router = Router(tags=["claims"])
 
-KindIn = Literal[tuple(Kind.values)]
-StateIn = Literal[tuple(State.values)]
-PriorityIn = Literal[tuple(Priority.values)]
-ChannelIn = Literal[tuple(Channel.values)]
-ResolutionIn = Literal[("", *Resolution.values)]
-OriginTypeIn = Literal[tuple(OriginType.values)]
-CauseCategoryIn = Literal[tuple(CauseCategory.values)]
-ActionKindIn = Literal[tuple(ActionKind.values)]
-RepairStateIn = Literal[tuple(RepairState.values)]
+# Choices as Literal types built from the models' TextChoices, so the OpenAPI lists them and a refused value names
+# the allowed ones; built at run time, which a type checker cannot follow: for mypy they are plain strings.
+if TYPE_CHECKING:
+    KindIn: TypeAlias = str
+    StateIn: TypeAlias = str
+    PriorityIn: TypeAlias = str
+    ChannelIn: TypeAlias = str
+    ResolutionIn: TypeAlias = str
+    OriginTypeIn: TypeAlias = str
+    CauseCategoryIn: TypeAlias = str
+    ActionKindIn: TypeAlias = str
+    RepairStateIn: TypeAlias = str
+else:
+    KindIn = Literal[tuple(Kind.values)]
+    StateIn = Literal[tuple(State.values)]
+    PriorityIn = Literal[tuple(Priority.values)]
+    ChannelIn = Literal[tuple(Channel.values)]
+    ResolutionIn = Literal[("", *Resolution.values)]
+    OriginTypeIn = Literal[tuple(OriginType.values)]
+    CauseCategoryIn = Literal[tuple(CauseCategory.values)]
+    ActionKindIn = Literal[tuple(ActionKind.values)]
+    RepairStateIn = Literal[tuple(RepairState.values)]
 TEXT = 20_000
 
 
@@ -361,7 +374,7 @@ def _user(field: str, username: str | None) -> User | None:
 
 
 def _users(field: str, usernames: list[str]) -> list[User]:
-    return [_user(field, name) for name in usernames if name]
+    return [user for name in usernames if name and (user := _user(field, name)) is not None]
 
 
 def _claim_data(payload: dict) -> dict:

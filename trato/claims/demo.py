@@ -10,6 +10,7 @@ opening sends nobody a notification. The services stamp moves with the current t
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -55,7 +56,7 @@ def _origin(doc_type, number, days_ago, *lines):
 # Each claim: ref, kind, partner ref, contact email, responsible, category, priority, channel, received (days ago),
 # subject, description, origins, causes (category, description, our fault), actions (kind, description, done),
 # repairs (reference, product, serial, state, cost), resolution, cost, story (final state, days to close).
-CLAIMS = [
+CLAIMS: list[dict[str, Any]] = [
     dict(ref="DEMO-001", kind=CUSTOMER, partner="C-0001", contact="m.lasheras@talleresebro.es", responsible="postventa",
          category="Producto defectuoso", priority=Priority.HIGH, channel=Channel.EMAIL, received=170,
          subject="Bombas con fuga en el cierre mecánico",
@@ -296,12 +297,13 @@ def _set_story_dates(claim: Claim, spec: dict, today: datetime.date) -> None:
     received = timezone.make_aware(datetime.datetime.combine(today, datetime.time(9, 30))) - datetime.timedelta(
         days=spec["received"]
     )
-    dates = {"created_at": received}
+    dates: dict[str, datetime.datetime | datetime.timedelta] = {"created_at": received}
     if state in ("open", "closed", "reopened"):
         dates["opened_at"] = received + datetime.timedelta(hours=3)
     if state == "closed":
-        dates["closed_at"] = dates["opened_at"] + datetime.timedelta(days=days_to_close, hours=5)
-        dates["time_to_close"] = dates["closed_at"] - dates["opened_at"]
+        opened_at = received + datetime.timedelta(hours=3)
+        closed_at = opened_at + datetime.timedelta(days=days_to_close, hours=5)
+        dates.update(closed_at=closed_at, time_to_close=closed_at - opened_at)
     Claim.objects.filter(pk=claim.pk).update(**dates)
 
 

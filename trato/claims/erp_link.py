@@ -34,8 +34,8 @@ class ErpDocumentForm(forms.Form):
     def clean_number(self) -> str:
         return " ".join(self.cleaned_data["number"].split())
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
         raw_lines = self.data.getlist("line") if hasattr(self.data, "getlist") else []
         if len(raw_lines) > MAX_LINK_LINES:
             raise forms.ValidationError(_("A link may carry at most %(count)s lines.") % {"count": MAX_LINK_LINES})
@@ -43,22 +43,22 @@ class ErpDocumentForm(forms.Form):
         return cleaned
 
     @staticmethod
-    def _line(text: str, index: int) -> dict:
+    def _line(text: str, index: int) -> dict[str, str | Decimal | None]:
         parts = [part.strip() for part in text.split("|")]
         if len(parts) > len(LINE_PARTS) or len(text) > 600:
             raise forms.ValidationError(
                 _("Line %(index)s is not code|description|lot|quantity|unit.") % {"index": index}
             )
-        line = dict(zip(LINE_PARTS, parts + [""] * (len(LINE_PARTS) - len(parts)), strict=True))
+        texts = dict(zip(LINE_PARTS, parts + [""] * (len(LINE_PARTS) - len(parts)), strict=True))
         try:
-            line["quantity"] = Decimal(line["quantity"].replace(",", ".")) if line["quantity"] else None
+            quantity = Decimal(texts["quantity"].replace(",", ".")) if texts["quantity"] else None
         except InvalidOperation:
             raise forms.ValidationError(
                 _("Line %(index)s has a quantity that is not a number.") % {"index": index}
             ) from None
-        if line["quantity"] is not None and not line["quantity"].is_finite():
+        if quantity is not None and not quantity.is_finite():
             raise forms.ValidationError(_("Line %(index)s has a quantity that is not a number.") % {"index": index})
-        return line
+        return {**texts, "quantity": quantity}
 
     def kind(self) -> str | None:
         return QUICK_DOC_KINDS.get(self.cleaned_data["doc_type"])
@@ -79,7 +79,8 @@ class ErpDocumentForm(forms.Form):
         """The document as hidden inputs, so that it survives the form's round trip unchanged."""
         names = ("doc_type", "number", "date", "partner_ref")
         values = [(name, self.data.get(name, "")) for name in names if self.data.get(name)]
-        return values + [("line", text) for text in self.data.getlist("line")]
+        lines = self.data.getlist("line") if hasattr(self.data, "getlist") else []
+        return values + [("line", text) for text in lines]
 
     def doc_type_label(self) -> str:
         return str(OriginType(self.cleaned_data["doc_type"]).label)

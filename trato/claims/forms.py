@@ -1,8 +1,12 @@
 """Forms for claims and what they carry. They validate what users type; the services decide and save."""
 
+from typing import cast
+
 from django import forms
-from django.db.models import Q
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from trato.accounts.models import SalesTeam
 from trato.accounts.selectors import assignable_users
@@ -56,12 +60,20 @@ QUICK_DOC_KINDS = {
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def kind_choices(user) -> list[tuple[str, str]]:
+def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def kind_choices(user) -> list[tuple[str, StrOrPromise]]:
     allowed = access.creatable_kinds(user)
     return [(value, label) for value, label in Kind.choices if value in allowed]
 
 
-def partners_for(user, kinds) -> "Partner.objects":
+def partners_for(user, kinds) -> QuerySet[Partner]:
     condition = Q(pk__in=[])
     for kind in kinds:
         condition |= PARTNER_OF_KIND[kind]
@@ -139,16 +151,16 @@ class ClaimForm(forms.ModelForm):
         self.fields["kind"] = forms.ChoiceField(label=_("Kind"), choices=kind_choices(user), initial=kind)
         if editing:
             self.fields["kind"].disabled = True
-            self.fields["kind"].choices = Kind.choices
+            _choice(self, "kind").choices = Kind.choices
             self.initial["version"] = self.instance.version
-        self.fields["partner"].queryset = partners_for(user, kinds)
+        _model_choice(self, "partner").queryset = partners_for(user, kinds)
         if len(kinds) == 1 and kinds[0] in PARTNER_LABELS:
-            self.fields["partner"].label = PARTNER_LABELS[kinds[0]]
-        self.fields["category"].queryset = Category.objects.filter(kind__in=kinds, is_active=True)
-        self.fields["responsible"].queryset = active_users()
-        self.fields["assignees"].queryset = active_users()
-        self.fields["team"].queryset = SalesTeam.objects.order_by("name")
-        self.fields["contact"].queryset = self._contacts(user)
+            self.fields["partner"].label = PARTNER_LABELS[Kind(kinds[0])]
+        _model_choice(self, "category").queryset = Category.objects.filter(kind__in=kinds, is_active=True)
+        _model_choice(self, "responsible").queryset = active_users()
+        _model_choice(self, "assignees").queryset = active_users()
+        _model_choice(self, "team").queryset = SalesTeam.objects.order_by("name")
+        _model_choice(self, "contact").queryset = self._contacts(user)
         self.fields["received_on"].required = False
         if self.instance.state in ("", State.DRAFT):
             mark_needed(self, [name for name in NEEDED_TO_OPEN if name != "partner" or kind != Kind.INTERNAL])
@@ -190,10 +202,12 @@ class QuickCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         allowed = access.creatable_kinds(user)
-        self.fields["doc_type"].choices = [
-            (value, label) for value, label in OriginType.choices if QUICK_DOC_KINDS.get(value) in allowed
+        _choice(self, "doc_type").choices = [
+            (value, label) for value, label in OriginType.choices if QUICK_DOC_KINDS.get(OriginType(value)) in allowed
         ]
-        self.fields["partner"].queryset = partners_for(user, {QUICK_DOC_KINDS[t] for t in QUICK_DOC_KINDS} & allowed)
+        _model_choice(self, "partner").queryset = partners_for(
+            user, {QUICK_DOC_KINDS[t] for t in QUICK_DOC_KINDS} & allowed
+        )
         mark_required_selects(self)
 
     def clean_number(self) -> str:
@@ -241,7 +255,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, move: str, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", claim.version)
-        self.fields["resolution_notes"].label = RESOLUTION_NOTE_LABELS.get(claim.kind, _("Resolution"))
+        self.fields["resolution_notes"].label = RESOLUTION_NOTE_LABELS.get(Kind(claim.kind), _("Resolution"))
         if move == "close":
             self.initial.update(self._resolution_to_start_from(claim))
         keep = {
@@ -274,11 +288,12 @@ class MoveForm(forms.Form):
 
 
 class ServiceForm(forms.ModelForm):
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         pass
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        fields: list[str] = self._meta.fields or []  # type: ignore[assignment]  # every subclass lists its fields
+        return {name: self.cleaned_data.get(name) for name in fields}
 
 
 class OriginForm(ServiceForm):
@@ -295,15 +310,15 @@ class OriginForm(ServiceForm):
         super().__init__(*args, **kwargs)
         for index in range(self.LINES):
             for name in ("product_code", "description", "lot", "quantity", "unit"):
-                field = OriginLine._meta.get_field(name).formfield(required=False)
-                self.fields[f"line{index}_{name}"] = field
+                model_field = cast(models.Field, OriginLine._meta.get_field(name))
+                self.fields[f"line{index}_{name}"] = cast(forms.Field, model_field.formfield(required=False))
 
     def line_rows(self) -> list[list]:
         names = ("product_code", "description", "lot", "quantity", "unit")
         return [[self[f"line{index}_{name}"] for name in names] for index in range(self.LINES)]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
         for index in range(self.LINES):
             values = [cleaned.get(f"line{index}_{name}") for name in ("description", "lot", "quantity", "unit")]
             if any(v not in (None, "") for v in values) and not cleaned.get(f"line{index}_product_code"):
@@ -341,7 +356,7 @@ class ActionForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_users()
+        _model_choice(self, "owner").queryset = active_users()
 
 
 class RepairForm(ServiceForm):
@@ -363,7 +378,7 @@ class CategoryForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = access.configurable_kinds(user)
-        self.fields["kind"].choices = [(value, label) for value, label in Kind.choices if value in allowed]
+        _choice(self, "kind").choices = [(value, label) for value, label in Kind.choices if value in allowed]
         if self.instance.pk:
             self.fields["kind"].disabled = True
 

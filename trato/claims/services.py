@@ -11,6 +11,7 @@ import contextlib
 import copy
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import cast
 
 from django.db import IntegrityError, models
 from django.utils import timezone
@@ -199,7 +200,7 @@ def _check_people_see_it(claim: Claim, assignees: list[User]) -> None:
     """The responsible and the people assigned must be able to open the claim they are given."""
     people = [("responsible", claim.responsible)] if claim.responsible else []
     people += [("assignees", user) for user in assignees]
-    errors = {}
+    errors: dict[str, list[str]] = {}
     for field, user in people:
         if not Claim.objects.visible_to(user).filter(pk=claim.pk).exists():
             message = _("%(name)s's role does not cover this kind of claim.") % {"name": user.get_full_name() or user}
@@ -280,7 +281,7 @@ def claim_create(*, by: User, data: dict) -> Claim:
     _check_reference_free(claim)
     try:
         with service_transaction():
-            claim.number = next_number(prefix=NUMBER_PREFIX[claim.kind])
+            claim.number = next_number(prefix=NUMBER_PREFIX[Kind(claim.kind)])
             claim.save()
             claim.assignees.set(assignees)
             _check_people_see_it(claim, assignees)
@@ -330,7 +331,8 @@ def _save(claim: Claim, fields: Iterable[str]) -> None:
 
 
 def _changed_fields(before: Claim, after: Claim) -> list[str]:
-    attnames = {name: Claim._meta.get_field(name).attname for name in (*CLAIM_FIELDS, "reminder_sent_on")}
+    fields = [cast(models.Field, Claim._meta.get_field(name)) for name in (*CLAIM_FIELDS, "reminder_sent_on")]
+    attnames = {field.name: field.attname for field in fields}
     return [name for name, attname in attnames.items() if getattr(before, attname) != getattr(after, attname)]
 
 
@@ -380,7 +382,7 @@ def claim_move(
 
     Opening notifies the responsible person and, with ``acknowledge``, mails the customer an acknowledgement in
     their language; both are written to the outbox in this transaction and sent after it commits."""
-    inputs = {"reason": (reason or "").strip(), "closing_note": (closing_note or "").strip()}
+    inputs: dict[str, str | bool] = {"reason": (reason or "").strip(), "closing_note": (closing_note or "").strip()}
     inputs["acknowledge"] = acknowledge
     with service_transaction():
         locked = lock_for_change(claim, by=by, version=version)

@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from django_stubs_ext import StrOrPromise
 
 from trato.claims import access, services
-from trato.claims.forms import ActionForm, CategoryForm, CauseForm, OriginForm, RepairForm
+from trato.claims.forms import ActionForm, CategoryForm, CauseForm, OriginForm, RepairForm, ServiceForm
 from trato.claims.models import Action, Category, Cause, Claim, OriginDocument, Repair
 from trato.claims.validation import EDITABLE_STATES
 from trato.claims.views import editable_claim
@@ -26,9 +28,9 @@ from trato.core.forms import add_domain_error
 @dataclass(frozen=True)
 class Record:
     name: str  # the service's keyword and prefix: origin_add(claim=, by=, data=), origin_remove(origin=, by=)
-    model: type
-    form: type
-    title: str
+    model: type[models.Model]
+    form: type[ServiceForm]
+    title: StrOrPromise
     can_update: bool = True
 
 

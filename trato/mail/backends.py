@@ -68,23 +68,29 @@ class TwoPhaseSMTPBackend(EmailBackend):
             return False
         return True
 
+    def _smtp(self) -> smtplib.SMTP:
+        if self.connection is None:
+            raise smtplib.SMTPServerDisconnected("not connected")
+        return self.connection
+
     def _reset_or_close(self, code: int) -> None:
         if code == 421:  # the server is closing the connection
             self._drop()
         else:
-            self.connection.rset()
+            self._smtp().rset()
 
     def _drop(self) -> None:
         """Close the socket without QUIT: an unfinished DATA is discarded by the server."""
         try:
-            self.connection.close()
+            if self.connection is not None:
+                self.connection.close()
         finally:
             self.connection = None
 
     def _envelope(self, sender: str, recipients: list[str], size: int) -> dict:
         """MAIL FROM and RCPT TO. A temporary refusal of any recipient postpones the whole message (nobody gets
         it yet, so a retry duplicates nothing); recipients refused for good are returned and skipped."""
-        connection = self.connection
+        connection = self._smtp()
         connection.ehlo_or_helo_if_needed()
         options = [f"size={size}"] if connection.does_esmtp and connection.has_extn("size") else []
         code, answer = connection.mail(sender, options)
@@ -105,7 +111,7 @@ class TwoPhaseSMTPBackend(EmailBackend):
         return refused
 
     def _transfer(self, body: bytes, before_final_dot) -> None:
-        connection = self.connection
+        connection = self._smtp()
         connection.putcmd("data")
         code, answer = connection.getreply()
         if code != 354:

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -19,18 +21,20 @@ class ComposeForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the message"), choices=settings.LANGUAGES, help_text=_("For the lines Trato adds.")
     )
-    attachments = forms.ModelMultipleChoiceField(
+    attachments: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Files of this record"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    files = MultipleFileField(label=_("Upload files"), required=False)
+    # A declared field: the form's metaclass moves it to base_fields, so it does not hide BaseForm.files.
+    files = MultipleFileField(label=_("Upload files"), required=False)  # type: ignore[assignment]
 
     def __init__(self, *args, people: dict, attachments, **kwargs):
         """``people``: {choice value: Recipient} offered as To; ``attachments``: the record's files."""
         super().__init__(*args, **kwargs)
         self.people = people
-        self.fields["to"].choices = [(value, person.formatted()) for value, person in people.items()]
-        self.fields["attachments"].queryset = attachments
-        self.fields["attachments"].label_from_instance = lambda attachment: attachment.name
+        cast(forms.ChoiceField, self.fields["to"]).choices = [(value, p.formatted()) for value, p in people.items()]
+        offered = cast(forms.ModelMultipleChoiceField, self.fields["attachments"])
+        offered.queryset = attachments
+        offered.label_from_instance = lambda attachment: attachment.name  # type: ignore[method-assign,assignment]
         if not attachments.exists():
             del self.fields["attachments"]
 
@@ -46,8 +50,8 @@ class ComposeForm(forms.Form):
     def clean_cc(self):
         return self._addresses("cc")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict:
+        data = super().clean() or {}
         data["recipients"] = [self.people[value] for value in data.get("to", [])] + data.get("to_other", [])
         if not data["recipients"] and not self.errors:
             self.add_error("to", _("Choose at least one recipient or type an address."))

@@ -17,6 +17,7 @@ One message per SMTP transaction; a batch reuses one connection.
 
 import logging
 import smtplib
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import parseaddr
 
@@ -124,16 +125,18 @@ class _InvitationEmail(EmailMultiAlternatives):
     Apple Mail need to show the invitation with its answer buttons; a plain .ics attachment gets none."""
 
     calendar_method = ""
+    # Set for the outbox's messages: TwoPhaseSMTPBackend calls it before the final "." (see backends.py).
+    before_final_dot: Callable[[], bool] | None = None
 
     def _create_mime_attachment(self, content, mimetype):
-        part = super()._create_mime_attachment(content, mimetype)
+        part = super()._create_mime_attachment(content, mimetype)  # type: ignore[misc]  # not in django-stubs
         if mimetype == "text/calendar" and self.calendar_method:
             charset = part.get_content_charset() or "utf-8"  # written unquoted, as Outlook and Google write it
             part.replace_header("Content-Type", f'text/calendar; charset="{charset}"; method={self.calendar_method}')
         return part
 
 
-def build_email(message: OutboundMessage, connection=None) -> EmailMultiAlternatives:
+def build_email(message: OutboundMessage, connection=None) -> _InvitationEmail:
     recipients = list(message.recipients.all())
     headers = {"Message-ID": message.message_id, "Content-Language": message.language}
     if message.in_reply_to:

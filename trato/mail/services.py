@@ -222,6 +222,7 @@ def render_template(template: str, context: dict, language: str) -> tuple[str, s
         context = {**context, "language": language}
         subject = render_to_string(f"mail/{template}/subject.txt", context)
         text = render_to_string(f"mail/{template}/body.txt", context)
+        html: str
         try:
             html = render_to_string(f"mail/{template}/body.html", context)
         except TemplateDoesNotExist:

@@ -36,7 +36,7 @@ def _word_matches(word: str) -> Q:
         | Q(email__icontains=word)
         | Q(city__icontains=word)
         | Q(tax_id__icontains=word)
-        | Exists(contacts)
+        | Q(Exists(contacts))
     )
     if key := name_key(word):
         condition |= Q(name_key__contains=key)  # "perez" finds "Pérez"

@@ -5,7 +5,9 @@ The vCard format itself is handled in vcard.py; this module maps cards to contac
 
 import uuid
 from dataclasses import dataclass, field
+from typing import cast
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from trato.core.errors import DomainError, NotAllowed
@@ -82,9 +84,13 @@ def _contact_data(card: CardData) -> dict:
     return {name: _fit(name, value) for name, value in data.items() if value}
 
 
+def _contact_field(name: str) -> models.Field:
+    return cast(models.Field, Contact._meta.get_field(name))
+
+
 def _fit(name: str, value: str) -> str:
     """Cut overlong text to the column's size; an email is left whole so that a cut one is refused, not stored."""
-    limit = Contact._meta.get_field(name).max_length
+    limit = _contact_field(name).max_length
     return value if name == "email" or not limit else value[:limit]
 
 
@@ -115,7 +121,7 @@ def _without_refused(data: dict, error: DomainError, card: CardData, report: Imp
         value = kept.pop(name)
         reason = "; ".join(str(message) for message in messages)
         report.dropped.append(_("“%(card)s”: left out %(field)s “%(value)s”: %(reason)s") % {
-            "card": card.full_name, "field": Contact._meta.get_field(name).verbose_name, "value": value,
+            "card": card.full_name, "field": _contact_field(name).verbose_name, "value": value,
             "reason": reason})  # fmt: skip
     if not error.fields:
         raise error
