@@ -7,7 +7,7 @@ PORT ?= 8000
 # The suite runs on this many processes (pytest-xdist); TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= 2
 
-.PHONY: run test install install-dev npm lint format migrate demo messages clean
+.PHONY: run test coverage install install-dev npm lint format migrate demo messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy trato
+
+# The suite under coverage (settings in pyproject.toml), with what the tests' worker processes and manage.py
+# commands run; the report is printed and written to htmlcov/index.html.
+coverage: install-dev
+	rm -f .coverage .coverage.*
+	$(BIN)/coverage run -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/coverage combine --quiet
+	$(BIN)/coverage html --quiet
+	$(BIN)/coverage report
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -5,7 +5,7 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
-from tests.claims.test_services_support import make_claim
+from tests.claims.support import make_claim
 from trato.claims.models import Claim, State
 from trato.core import events
 from trato.core.errors import InvalidInput, MoveRefused

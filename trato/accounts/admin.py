@@ -27,7 +27,7 @@ class RoleChoiceField(forms.ModelMultipleChoiceField):
 @admin.register(User)
 class TratoUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Preferences"), {"fields": ("language", "time_zone")}),
     )
     list_display = ("username", "first_name", "last_name", "email", "role_list", "language", "is_active")

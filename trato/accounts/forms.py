@@ -1,10 +1,13 @@
 import logging
 from functools import cache
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from trato.accounts.client_ip import client_ip
@@ -20,7 +23,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("The browser's language")), *settings.LANGUAGES]
 
 
@@ -60,12 +63,13 @@ class TratoPasswordResetForm(PasswordResetForm):
         label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
-    def save(self, *args, request=None, **kwargs):
+    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         address = client_ip(request) if request is not None else None
         if not password_reset_allowed(email=self.cleaned_data["email"], address=address):
             logger.warning("Password reset request over the limit from %s; nothing sent", address)
             return
-        super().save(*args, request=request, **kwargs)
+        # request is keyword-only here, so args cannot hold it too (mypy cannot see that through *args).
+        super().save(*args, request=request, **kwargs)  # type: ignore[misc]
 
     def get_users(self, email):
         """The accounts with this address, compared as stored: normalised (see accounts.models.normalize_email).

@@ -36,13 +36,15 @@ MACHINE_USERNAMES = frozenset({"mail-gateway"})
 MACHINE_DISPLAY_NAMES = {"mail-gateway": _("Mail gateway")}
 
 
-def normalize_email(value: str) -> str:
+def normalize_email(value: str | None) -> str:
     """The one spelling an address is stored and compared in: NFKC (so look-alike compatibility characters, e.g.
     full-width letters, become the plain ones) and casefolded (so "Lucía@" and "LUCÍA@" are one address)."""
     return unicodedata.normalize("NFKC", (value or "").strip()).casefold()
 
 
 class User(AbstractUser):
+    _trato_roles: frozenset[str]  # cached on the instance by trato.accounts.roles.roles_of, once per request
+
     language = models.CharField(
         _("language"),
         max_length=8,
@@ -54,7 +56,7 @@ class User(AbstractUser):
         _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # real in Django; django-stubs declares no Meta
         swappable = "AUTH_USER_MODEL"
         constraints = [
             # Emails are stored normalised (see clean/save); Lower() also guards writes that bypass them.

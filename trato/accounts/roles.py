@@ -4,8 +4,13 @@ Code asks ``has_role(user, Role.SALES_MANAGER)``; what each role may see and do 
 model in its queryset's ``visible_to``/``editable_by`` (see README, "Who may do what").
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from trato.core.types import AnyUser
 
 
 class Role(models.TextChoices):
@@ -24,7 +29,7 @@ AFTER_SALES = frozenset({Role.AFTER_SALES_USER, Role.AFTER_SALES_MANAGER})
 PURCHASING = frozenset({Role.PURCHASING_USER, Role.PURCHASING_MANAGER})
 
 
-def roles_of(user) -> frozenset[str]:
+def roles_of(user: "AnyUser | None") -> frozenset[str]:
     """The user's roles, read once per request object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
@@ -37,9 +42,9 @@ def roles_of(user) -> frozenset[str]:
     return cached
 
 
-def has_role(user, *roles: str) -> bool:
+def has_role(user: "AnyUser | None", *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def is_admin(user) -> bool:
+def is_admin(user: "AnyUser | None") -> bool:
     return has_role(user, Role.ADMINISTRATOR)

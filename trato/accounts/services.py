@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from trato.accounts.models import ApiToken, PasswordResetRequest, User, known_time_zones, normalize_email
 from trato.accounts.tokens import PREFIX_LENGTH, hash_secret, new_secret
 from trato.core.errors import DomainError, NotAllowed
+from trato.core.validation import field_max_length
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
-MAX_TOKEN_NAME = ApiToken._meta.get_field("name").max_length
+MAX_TOKEN_NAME = field_max_length(ApiToken, "name")
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:

@@ -17,32 +17,47 @@ The access contract, for every app:
 - Roles come from ``trato.accounts.roles``; administrators pass every check.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, Concatenate, ParamSpec, Protocol, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from trato.accounts.roles import is_admin
 from trato.core.errors import NotAllowed
+from trato.core.types import AnyUser
+
+_M = TypeVar("_M", bound=models.Model)
+_Request = TypeVar("_Request", bound=HttpRequest)
+_Params = ParamSpec("_Params")
 
 
-class AccessQuerySet(models.QuerySet):
+class AccessRules(Protocol):
+    """What an app's access.py provides to its querysets."""
+
+    def visible_condition(self, user: Any) -> Q: ...
+
+    def editable_condition(self, user: Any) -> Q: ...
+
+
+class AccessQuerySet(models.QuerySet[_M]):
     # The app's access module: visible_condition(user) and editable_condition(user), each a Q on this model.
-    access = None
+    access: AccessRules | None = None
 
-    def visible_to(self, user) -> "AccessQuerySet":
+    def visible_to(self, user: AnyUser) -> Self:
         return self._meeting(self._access().visible_condition(user))
 
-    def editable_by(self, user) -> "AccessQuerySet":
+    def editable_by(self, user: AnyUser) -> Self:
         return self._meeting(self._access().editable_condition(user))
 
-    def _access(self):
+    def _access(self) -> AccessRules:
         if self.access is None:
             raise NotImplementedError(f"{type(self).__name__}: set access = <the app's access module>.")
         return self.access
 
-    def _meeting(self, condition: Q) -> "AccessQuerySet":
+    def _meeting(self, condition: Q) -> Self:
         """The rows meeting ``condition``, each once: conditions may cross to-many relations (assignees, teams),
         so they are applied in a subquery rather than joined into this queryset."""
         if not condition:  # Q(): everything, as for administrators
@@ -50,34 +65,42 @@ class AccessQuerySet(models.QuerySet):
         return self.filter(pk__in=self.model._default_manager.filter(condition).values("pk"))
 
 
-def _queryset(model_or_queryset):
+def access_queryset(model_or_queryset: type[_M] | models.QuerySet[_M]) -> AccessQuerySet[_M]:
+    """The queryset that answers visible_to/editable_by for a model (its default manager's) or a queryset of it."""
     if isinstance(model_or_queryset, models.QuerySet):
-        return model_or_queryset
-    return model_or_queryset._default_manager.all()
+        queryset = model_or_queryset
+    else:
+        queryset = model_or_queryset._default_manager.all()
+    if not isinstance(queryset, AccessQuerySet):
+        raise TypeError(f"{queryset.model.__name__}: its queryset must derive from AccessQuerySet.")
+    return queryset
 
 
-def get_visible_or_404(model_or_queryset, user, **lookup):
+def get_visible_or_404(model_or_queryset: type[_M] | models.QuerySet[_M], user: AnyUser, **lookup: Any) -> _M:
     """The record if ``user`` may see it; otherwise 404, whether or not it exists."""
+    visible = access_queryset(model_or_queryset).visible_to(user)
     try:
-        return _queryset(model_or_queryset).visible_to(user).get(**lookup)
+        return visible.get(**lookup)
     except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
-def can_change(user, record) -> bool:
-    return type(record)._default_manager.editable_by(user).filter(pk=record.pk).exists()
+def can_change(user: AnyUser, record: models.Model) -> bool:
+    return access_queryset(type(record)).editable_by(user).filter(pk=record.pk).exists()
 
 
-def ensure_can_change(user, record) -> None:
+def ensure_can_change(user: AnyUser, record: models.Model) -> None:
     if not can_change(user, record):
         raise NotAllowed()
 
 
-def admin_only(view):
+def admin_only(
+    view: Callable[Concatenate[_Request, _Params], HttpResponse],
+) -> Callable[Concatenate[_Request, _Params], HttpResponse]:
     """Pages for administrators only: anyone else gets 404, as if the page did not exist."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: _Request, /, *args: _Params.args, **kwargs: _Params.kwargs) -> HttpResponse:
         if not is_admin(request.user):
             raise Http404
         return view(request, *args, **kwargs)

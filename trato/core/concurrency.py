@@ -6,6 +6,7 @@ Conflict when someone saved in between. Nothing is overwritten. Services take re
 """
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import models
 
@@ -19,7 +20,10 @@ class VersionedModel(models.Model):
         abstract = True
 
 
-def lock_current(instance: VersionedModel, expected_version: int | None) -> VersionedModel:
+_Versioned = TypeVar("_Versioned", bound=VersionedModel)
+
+
+def lock_current(instance: _Versioned, expected_version: int | str | None) -> _Versioned:
     """Lock the row for the rest of the transaction and check nobody saved it since it was read."""
     locked = type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
     if locked is None:  # deleted since the caller read it

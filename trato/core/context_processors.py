@@ -1,7 +1,11 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from trato.core.navigation import SECTIONS
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     current = request.path_info

@@ -66,7 +66,11 @@ class MoveRefused(DomainError):
     default_message = _("This move is not possible now.")
 
     def __init__(
-        self, message: str | Promise | None = None, *, missing: Iterable[str | Promise] = (), fields: FieldErrors | None = None
+        self,
+        message: str | Promise | None = None,
+        *,
+        missing: Iterable[str | Promise] = (),
+        fields: FieldErrors | None = None,
     ) -> None:
         self.missing = [item if isinstance(item, str) else str(item) for item in missing]  # Missing keeps its place
         message = message or self.default_message

@@ -5,11 +5,16 @@ that transaction commits, so a rolled-back change announces nothing. Event names
 ``declare`` so that endpoints can offer them as choices and a typo in a service fails loudly.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import models, transaction
 from django.utils.functional import Promise
+
+from trato.core.types import AnyUser
 
 
 @dataclass(frozen=True)
@@ -22,10 +27,10 @@ class EventType:
 class Event:
     name: str
     record: models.Model
-    by: object | None
+    by: AnyUser | None
 
 
-Listener = Callable[[Event], None]
+Listener = Callable[[Event], object]  # what a listener returns is ignored
 
 _types: dict[str, EventType] = {}
 _listeners: list[Listener] = []
@@ -50,10 +55,10 @@ def listen(listener: Listener) -> Listener:
     return listener
 
 
-def emit(name: str, *, record: models.Model, by=None) -> None:
+def emit(name: str, *, record: models.Model, by: AnyUser | None = None) -> None:
     """Tell every listener, once the current transaction commits (at once outside a transaction)."""
     if name not in _types:
         raise LookupError(f"Undeclared event {name!r}: declare it in the app's AppConfig.ready().")
     event = Event(name, record, by)
     for listener in list(_listeners):
-        transaction.on_commit(lambda listener=listener: listener(event), robust=True)
+        transaction.on_commit(partial(listener, event), robust=True)

@@ -28,9 +28,11 @@ CONTENT_TYPES = {
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_CELL_CHARS = 32767  # Excel refuses to open a file with a longer cell
 PASS_THROUGH = (int, float, Decimal, datetime.date, datetime.time)  # bool is an int
+# What a cell holds once neutralised: text, or a value spreadsheets show as itself.
+Cell = str | int | float | Decimal | datetime.date | datetime.time
 
 
-def neutralise(value):
+def neutralise(value: object) -> Cell:
     """Stop a text cell from running as a formula (CSV/formula injection): prefix it with an apostrophe.
 
     Numbers, dates and times pass unchanged; None becomes "". Other objects (lazy translations, models) become text.
@@ -52,14 +54,14 @@ def _local_naive(value: datetime.datetime) -> datetime.datetime:
     return value
 
 
-def _csv_cell(value):
+def _csv_cell(value: object) -> Cell:
     value = neutralise(value)
     if isinstance(value, datetime.datetime):
         return _local_naive(value).isoformat(sep=" ", timespec="minutes")
     return value
 
 
-def _xlsx_value(value):
+def _xlsx_value(value: object) -> Cell | None:
     value = neutralise(value)
     if isinstance(value, datetime.datetime):
         return _local_naive(value)
@@ -71,7 +73,7 @@ def _xlsx_value(value):
     return value
 
 
-def _csv_bytes(headers: Sequence, rows: Iterable[Sequence]) -> bytes:
+def _csv_bytes(headers: Sequence[object], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([_csv_cell(header) for header in headers])
@@ -79,13 +81,14 @@ def _csv_bytes(headers: Sequence, rows: Iterable[Sequence]) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode()  # BOM: Excel otherwise reads UTF-8 as ANSI
 
 
-def _xlsx_bytes(headers: Sequence, rows: Iterable[Sequence], title: str) -> bytes:
+def _xlsx_bytes(headers: Sequence[object], rows: Iterable[Sequence[object]], title: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title)
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=_xlsx_value(header))
+        cell = WriteOnlyCell(sheet)
+        cell.value = _xlsx_value(header)  # set apart: the stubs' WriteOnlyCell() takes fewer types than Cell.value
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -117,7 +120,9 @@ def _sheet_title(filename: str) -> str:
     return re.sub(r"[\[\]:*?/\\']+", " ", stem).strip()[:31] or "Export"  # Excel's limits on sheet names
 
 
-def export_response(*, filename: str, headers: list[str], rows: Iterable[Sequence], fmt: str) -> HttpResponse:
+def export_response(
+    *, filename: str, headers: Sequence[object], rows: Iterable[Sequence[object]], fmt: str
+) -> HttpResponse:
     """A download of headers + rows as CSV or XLSX; `filename` may omit the extension. Unknown fmt: ValueError."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; expected one of {EXPORT_FORMATS}")

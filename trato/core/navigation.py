@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Section:
     key: str
-    label: str
+    label: str | Promise
     icon: str
     url_name: str
 

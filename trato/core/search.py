@@ -3,6 +3,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
+from trato.core.types import AnyUser
+
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -14,9 +18,9 @@ class SearchHit:
 @dataclass(frozen=True)
 class SearchProvider:
     key: str
-    label: str
+    label: str | Promise
     # (user, query, limit) -> hits; must filter through the model's visible_to(user).
-    search: Callable[..., list[SearchHit]]
+    search: Callable[[AnyUser, str, int], list[SearchHit]]
 
 
 _providers: list[SearchProvider] = []
@@ -27,7 +31,7 @@ def register(provider: SearchProvider) -> None:
         _providers.append(provider)
 
 
-def search_all(user, query: str, limit: int = 10) -> list[tuple[SearchProvider, list[SearchHit]]]:
+def search_all(user: AnyUser, query: str, limit: int = 10) -> list[tuple[SearchProvider, list[SearchHit]]]:
     query = query.strip()
     if len(query) < 2:
         return []

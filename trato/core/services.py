@@ -9,12 +9,19 @@ it checks the user may change it, locks its row and refuses a stale version.
 """
 
 import contextlib
+from collections.abc import Iterator
 from contextvars import ContextVar
+from types import TracebackType
+from typing import Self, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
-from trato.core.concurrency import lock_current
+from trato.core.access import access_queryset
+from trato.core.concurrency import VersionedModel, lock_current
 from trato.core.errors import NotAllowed, NotFound
+from trato.core.types import AnyUser
+
+_Versioned = TypeVar("_Versioned", bound=VersionedModel)
 
 _composing: ContextVar[bool] = ContextVar("trato_composing_services", default=False)
 
@@ -22,15 +29,17 @@ _composing: ContextVar[bool] = ContextVar("trato_composing_services", default=Fa
 class _ServiceTransaction(contextlib.ContextDecorator):
     """``transaction.atomic(durable=True)``, or a savepoint inside ``composed()``; usable as a decorator."""
 
-    def _recreate_cm(self):
+    def _recreate_cm(self) -> Self:
         return type(self)()  # each decorated call gets its own atomic block (calls may nest or run in threads)
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._atomic = transaction.atomic(durable=not _composing.get())
-        return self._atomic.__enter__()
+        self._atomic.__enter__()
 
-    def __exit__(self, *exc_info):
-        return self._atomic.__exit__(*exc_info)
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self._atomic.__exit__(exc_type, exc, traceback)
 
 
 def service_transaction() -> _ServiceTransaction:
@@ -39,7 +48,7 @@ def service_transaction() -> _ServiceTransaction:
 
 
 @contextlib.contextmanager
-def composed():
+def composed() -> Iterator[None]:
     """One transaction in which several top-level services may run; all of them commit or none does."""
     token = _composing.set(True)
     try:
@@ -55,11 +64,11 @@ def in_transaction() -> bool:
     return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
-def may_change(record, by) -> bool:
-    return type(record)._default_manager.editable_by(by).filter(pk=record.pk).exists()
+def may_change(record: models.Model, by: AnyUser) -> bool:
+    return access_queryset(type(record)).editable_by(by).filter(pk=record.pk).exists()
 
 
-def lock_for_change(record, *, by, version=None):
+def lock_for_change(record: _Versioned, *, by: AnyUser, version: int | str | None = None) -> _Versioned:
     """``record`` fresh from the database and locked for this transaction, once ``by`` may change it.
 
     Refuses with NotAllowed when ``by`` may not change it (its model's ``editable_by``), NotFound when it was

@@ -29,6 +29,8 @@ from trato.core.errors import InvalidInput, MoveRefused
 from trato.core.types import AnyUser
 
 Inputs = dict[str, Any]  # what the caller gave with the move: a reason, a closing note, flags
+
+
 class Missing(str):
     """What a guard says is missing, and where the user adds it, so a refusal can link straight there.
 
@@ -142,7 +144,13 @@ class Workflow:
         return move
 
     def apply(
-        self, record: models.Model, move_name: str, *, by: AnyUser, inputs: Inputs | None = None, save: Save | None = None
+        self,
+        record: models.Model,
+        move_name: str,
+        *,
+        by: AnyUser,
+        inputs: Inputs | None = None,
+        save: Save | None = None,
     ) -> Move:
         """Check and carry out the move on a locked record; write its timeline entry and emit its event."""
         inputs = inputs or {}

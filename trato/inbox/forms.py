@@ -9,13 +9,10 @@ def record_type_choices() -> list[tuple[str, str]]:
 
 
 class FileOnRecordForm(forms.Form):
-    record_type = forms.ChoiceField(label=_("Record type"))
+    # A callable: read when the form is shown, once every app has registered its records (AppConfig.ready).
+    record_type = forms.ChoiceField(label=_("Record type"), choices=record_type_choices)
     record_id = forms.IntegerField(label=_("Record number"), min_value=1, max_value=2**63 - 1)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["record_type"].choices = record_type_choices()
 
 
 class VersionForm(forms.Form):

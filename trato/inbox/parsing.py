@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import errors as email_errors
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 
@@ -225,6 +225,8 @@ def _calendar_method(part: Message, body: bytes) -> str:
 def _part_bytes(part: Message) -> bytes:
     if part.get_content_maintype() == "message":
         inner = part.get_payload(0)
+        if not isinstance(inner, Message):
+            raise email_errors.MessageError("A message/* part holds no message.")
         return inner.as_bytes(policy=email.policy.compat32)
     payload = part.get_payload(decode=True)
     return payload if isinstance(payload, bytes) else b""
@@ -236,7 +238,7 @@ class _Body:
     html: str = ""
 
 
-def _walk_parts(message: Message, parsed: ParsedMail) -> _Body:
+def _walk_parts(message: EmailMessage, parsed: ParsedMail) -> _Body:
     body = _Body()
     for part in message.walk():
         if part.is_multipart():
@@ -303,7 +305,7 @@ def _read_headers(message: Message, parsed: ParsedMail, raw: bytes) -> None:
     parsed.references = _thread_ids(_header_text(message, "References", problems))
 
 
-def _read_structure(message: Message, parsed: ParsedMail, raw: bytes) -> None:
+def _read_structure(message: EmailMessage, parsed: ParsedMail, raw: bytes) -> None:
     defects = [d for part in _safe(lambda: list(message.walk()), [message]) for d in part.defects]
     broken = next((d for d in defects if isinstance(d, BROKEN_MIME_DEFECTS)), None)
     if broken is not None:

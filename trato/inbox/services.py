@@ -156,6 +156,7 @@ def _route_and_file(inbound: InboundMessage, parsed: ParsedMail, extra_aliases) 
         return _set_triage(inbound, parsed.problems[0])
     decided = routing.route(parsed, inbound, extra_aliases=extra_aliases)
     if decided.ignore:
+        assert decided.problem is not None  # routing says why it ignores a message
         inbound.is_automatic = True
         inbound.save(update_fields=["is_automatic"])
         return _set_triage(inbound, decided.problem, state=State.IGNORED, handler=decided.handler)

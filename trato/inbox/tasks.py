@@ -18,7 +18,11 @@ logger = logging.getLogger(__name__)
 
 FETCH_CHUNK = 20  # messages per IMAP FETCH: bounded memory with large attachments
 MAX_PER_POLL = 500  # a huge backlog is read over several polls rather than in one endless task
-CLIENTS = {Security.SSL: MailBox, Security.STARTTLS: MailBoxStartTls, Security.NONE: MailBoxUnencrypted}
+CLIENTS: dict[str, type[MailBox | MailBoxStartTls | MailBoxUnencrypted]] = {
+    Security.SSL: MailBox,
+    Security.STARTTLS: MailBoxStartTls,
+    Security.NONE: MailBoxUnencrypted,
+}
 
 
 def _connect(mailbox: Mailbox):

@@ -84,6 +84,7 @@ def triage_detail(request, pk: int):
 
 def _record_from(form: FileOnRecordForm, user):
     registration = registry.registration_by_key(form.cleaned_data["record_type"])
+    assert registration is not None  # the form offers only registered record types
     try:
         return get_visible_or_404(registration.model, user, pk=form.cleaned_data["record_id"])
     except Http404:

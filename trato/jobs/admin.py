@@ -12,7 +12,7 @@ class PeriodicJobAdmin(admin.ModelAdmin):
 
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
-    list_display = ["worker_id", "hostname", "pid", "started_at", "last_seen_at"]
+    list_display = ("worker_id", "hostname", "pid", "started_at", "last_seen_at")
     readonly_fields = list_display
 
     def has_add_permission(self, request) -> bool:

@@ -15,11 +15,14 @@ After downtime a job is due once, not once per missed interval: it runs once and
 import datetime
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks.base import Task
 from django_tasks_db.utils import exclusive_transaction
 
+from trato.core.validation import field_max_length
 from trato.jobs.models import PeriodicJob
 
 logger = logging.getLogger(__name__)
@@ -28,18 +31,18 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Schedule:
     name: str
-    task: object  # a django-tasks Task
+    task: Task[[], Any]
     every: datetime.timedelta
 
 
 _schedules: dict[str, Schedule] = {}
 
 
-def register(name: str, task, every: datetime.timedelta) -> None:
+def register(name: str, task: Task[[], Any], every: datetime.timedelta) -> None:
     """Run ``task`` (a django-tasks task taking no arguments) every ``every``. Registering a name again replaces it."""
     if every <= datetime.timedelta(0):
         raise ValueError(f"Periodic job {name!r}: 'every' must be positive")
-    if len(name) > PeriodicJob._meta.get_field("name").max_length:
+    if len(name) > field_max_length(PeriodicJob, "name"):
         raise ValueError(f"Periodic job name {name!r} is too long")
     _schedules[name] = Schedule(name=name, task=task, every=every)
 

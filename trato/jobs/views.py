@@ -54,7 +54,7 @@ def _row(result: DBTaskResult) -> JobRow:
     return JobRow(
         result=result,
         status_key=key,
-        status_label=STATUSES[key][1] if key else result.status,
+        status_label=str(STATUSES[key][1]) if key else result.status,
         task_name=result.task_path.rsplit(".", 1)[-1],  # no import per row: the code may have changed since
         scheduled_for=None if result.run_after == get_date_max() else result.run_after,
         lost_with_worker=result.exception_class_path == LOST_EXCEPTION_PATH,

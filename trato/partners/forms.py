@@ -70,7 +70,8 @@ class PartnerForm(forms.ModelForm):
         return (self.cleaned_data.get("country") or "").strip().upper()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not any(cleaned.get(f"is_{kind}") for kind in KINDS):
             self.add_error(None, _("Choose at least one: prospect, customer or supplier."))
         return cleaned

@@ -122,5 +122,7 @@ def match_keys(raw: str, region: str | None = None) -> list[str]:
         # A PBX may prepend an outside-line digit ("0 912…"): its trailing digits still identify the caller.
         digits = re.sub(r"\D", "", phone.raw)
         return [digits[-MATCH_DIGITS:]] if len(digits) >= MATCH_DIGITS else []
-    national_number = phonenumbers.national_significant_number(_parse_e164(phone.e164))
+    parsed = _parse_e164(phone.e164)
+    assert parsed is not None  # a valid phone's E.164 form always parses
+    national_number = phonenumbers.national_significant_number(parsed)
     return list(dict.fromkeys([phone.e164, national_number[-MATCH_DIGITS:]]))

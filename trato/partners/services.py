@@ -19,7 +19,7 @@ from trato.core import events
 from trato.core.concurrency import save_new_version
 from trato.core.errors import InvalidInput, InvalidState, NotAllowed
 from trato.core.services import composed, lock_for_change, lock_key, may_change, service_transaction
-from trato.core.validation import model_errors, raise_if_any, unknown_fields
+from trato.core.validation import field_max_length, model_errors, raise_if_any, unknown_fields
 from trato.partners.access import creatable_kinds
 from trato.partners.duplicates import name_key, normalise_email, normalise_tax_id
 from trato.partners.models import KIND_LABELS, KINDS, Contact, Partner, Tag
@@ -95,7 +95,7 @@ def _check_kinds(kinds: set[str], *, changed: set[str], by) -> None:
 
 
 def _tags_from_names(names: Iterable[str]) -> list[Tag]:
-    unique = {}
+    unique: dict[str, str] = {}  # casefolded → as typed
     for name in names:
         name = " ".join(str(name).split())[:60]
         if name:
@@ -247,7 +247,7 @@ def partner_upsert_by_ref(*, by: User, ref: str, data: dict) -> tuple[Partner, b
     The partner is looked for on the side of the ERP ``data["kinds"]`` names (customer file or supplier file).
     ``version`` is not asked for: the ERP is the source of these fields and its last word wins."""
     ref = ref.strip()
-    if not ref or len(ref) > Partner._meta.get_field("ref").max_length:
+    if not ref or len(ref) > field_max_length(Partner, "ref"):
         raise InvalidInput(fields={"ref": [_("Enter the ERP code, up to 40 characters.")]})
     data = {**data, "ref": ref}
     with service_transaction(), composed():  # durable itself; the create or update inside joins it

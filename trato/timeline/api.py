@@ -113,8 +113,9 @@ class NoteIn(Schema):
 
 
 class CommunicationIn(Schema):
-    channel: Literal[tuple(Channel.values)]
-    direction: Literal[tuple(Direction.values)]
+    # Built from the choices when the module loads, for pydantic to check; mypy cannot read such a Literal.
+    channel: Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+    direction: Literal[tuple(Direction.values)]  # type: ignore[valid-type]
     occurred_at: IsoDateTime = Field(..., description="ISO 8601; without an offset, the caller's time zone.")
     summary: str = Field(..., min_length=1, max_length=services.MAX_TEXT_LENGTH)
     contact_id: int | None = None

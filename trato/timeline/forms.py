@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trato.core.forms import form_field
 from trato.timeline.models import Channel, Direction
 from trato.timeline.services import MAX_TEXT_LENGTH
 
@@ -41,7 +44,7 @@ class CommunicationForm(forms.Form):
         initial=_now_to_the_minute,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None, required=False)
+    contact: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(label=_("Contact"), queryset=None, required=False)
     summary = forms.CharField(label=_("Summary"), max_length=MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, contacts=None, **kwargs):
@@ -49,9 +52,10 @@ class CommunicationForm(forms.Form):
         if contacts is None:
             del self.fields["contact"]
         else:
-            self.fields["contact"].queryset = contacts
+            form_field(self, "contact", forms.ModelChoiceField).queryset = contacts
 
 
 class AttachmentForm(forms.Form):
-    files = MultipleFileField(label=_("Files"))
+    # The form's metaclass moves declared fields into base_fields, so BaseForm.files (the uploads) stays as it is.
+    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=MAX_TEXT_LENGTH)

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trato.core.access import AccessQuerySet
+from trato.core.access import AccessQuerySet, access_queryset
 from trato.timeline import registry
 
 
@@ -40,14 +40,14 @@ class Direction(models.TextChoices):
     OUTBOUND = "outbound", _("Outbound")
 
 
-KIND_ICONS = {
+KIND_ICONS: dict[str, str] = {
     EntryKind.NOTE: "sticky",
     EntryKind.CHANGE: "pencil-square",
     EntryKind.STATE: "signpost-split",
     EntryKind.ATTACHMENT: "paperclip",
     EntryKind.EMAIL: "envelope",
 }
-CHANNEL_ICONS = {
+CHANNEL_ICONS: dict[str, str] = {
     Channel.EMAIL: "envelope",
     Channel.PHONE: "telephone",
     Channel.LETTER: "mailbox",
@@ -65,11 +65,11 @@ def _records_in(querysets_by_key: dict[str, models.QuerySet]) -> Q:
 
 def visible_records(user) -> Q:
     """Rows whose record ``user`` may see, across every registered model."""
-    return _records_in({r.key: r.model._default_manager.visible_to(user) for r in registry.registrations()})
+    return _records_in({r.key: access_queryset(r.model).visible_to(user) for r in registry.registrations()})
 
 
 def editable_records(user) -> Q:
-    return _records_in({r.key: r.model._default_manager.editable_by(user) for r in registry.registrations()})
+    return _records_in({r.key: access_queryset(r.model).editable_by(user) for r in registry.registrations()})
 
 
 class RecordRowsQuerySet(AccessQuerySet):

@@ -6,6 +6,7 @@ does not leak). Anyone who may see a record may add notes, communications and fi
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -263,7 +264,7 @@ def email_record(*, record, by, direction, subject, sender, recipients, body_tex
     quoted = ""
     if direction == Direction.INBOUND:
         body, quoted = _split_quoted(body)
-    data = {
+    data: dict[str, Any] = {
         "subject": " ".join(str(subject or "").split())[:MAX_SUBJECT_LENGTH],
         "sender": str(sender or ""),
         "recipients": [str(address) for address in recipients or ()],

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
@@ -14,7 +16,7 @@ DEMO_LOADERS = [
 class Command(BaseCommand):
     help = "Load the demo data (idempotent) and print the demo logins."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with composed():  # all the demo or none: the loaders call many services
             for path in DEMO_LOADERS:
                 import_string(path)()

@@ -2,6 +2,8 @@
 recovery of tasks lost with a killed worker. Run as many as you like, on as many machines (docs/operations.md)."""
 
 import os
+from argparse import ArgumentParser
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -14,7 +16,7 @@ from trato.jobs.worker import TratoWorker
 class Command(db_worker.Command):
     help = "Run a Trato background worker: the database task worker plus periodic jobs and lost-task recovery."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.add_argument(
             "--beat-interval",
@@ -23,7 +25,21 @@ class Command(db_worker.Command):
             help="Seconds between beats: heartbeat, periodic jobs, lost-task recovery (default: %(default)r)",
         )
 
-    def handle(self, *, verbosity, queue_name, exclude_queues, reload, batch, beat_interval, **options) -> None:
+    def handle(  # db_worker's options, and ours (beat_interval) in options
+        self,
+        *,
+        verbosity: int,
+        queue_name: str,
+        interval: float,
+        batch: bool,
+        backend_name: str,
+        startup_delay: bool,
+        reload: bool,
+        max_tasks: int | None,
+        worker_id: str,
+        exclude_queues: str,
+        **options: Any,
+    ) -> None:
         self.configure_logging(verbosity)
         if reload and batch:
             reload = False  # as db_worker: a batch run ends by itself, there is nothing to reload
@@ -35,12 +51,12 @@ class Command(db_worker.Command):
             queue_names=queue_names,
             excluded_queue_names=excluded,
             batch=batch,
-            beat_interval=beat_interval or 1,
-            interval=options["interval"],
-            backend_name=options["backend_name"],
-            startup_delay=options["startup_delay"],
-            max_tasks=options["max_tasks"],
-            worker_id=options["worker_id"],
+            beat_interval=options["beat_interval"] or 1,
+            interval=interval,
+            backend_name=backend_name,
+            startup_delay=startup_delay,
+            max_tasks=max_tasks,
+            worker_id=worker_id,
         )
         if not reload:
             worker.configure_signals()
