@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trato.accounts.models import User
 from trato.core import events
@@ -23,7 +24,7 @@ class EndpointForm(forms.Form):
         label=_("Sent as"), queryset=User.objects.none(), required=False, empty_label=_("Me"),
         help_text=_("Only records this user may see are sent, and only what this user may see of them."),
     )  # fmt: skip
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=pgettext_lazy("webhook endpoint", "Active"), required=False, initial=True)
     allow_private_addresses = forms.BooleanField(
         label=_("Allow private addresses"), required=False,
         help_text=_("Deliver to loopback, private or link-local addresses (an ERP on the internal network)."),
