@@ -47,13 +47,12 @@ lint: install-dev
 	$(BIN)/mypy trato
 
 # The suite under coverage (settings in pyproject.toml), with what the tests' worker processes and manage.py
-# commands run; the report is printed and written to htmlcov/index.html.
+# commands run; the report is printed and written to htmlcov/index.html, also when a test failed (the target
+# still fails then).
 coverage: install-dev
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
-	$(BIN)/coverage combine --quiet
-	$(BIN)/coverage html --quiet
-	$(BIN)/coverage report
+	status=0; $(BIN)/coverage run -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/coverage combine --quiet && $(BIN)/coverage html --quiet && $(BIN)/coverage report && exit $$status
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -37,10 +37,10 @@ def test_a_model_without_access_rules_is_a_programming_error_not_a_404(sales_man
         get_visible_or_404(Group, sales_manager, pk=1)
 
 
-def test_get_visible_or_404_answers_404_for_a_record_the_user_may_not_see(after_sales_user):
-    partner = PartnerFactory(is_customer=False, is_supplier=True)  # after-sales sees customers only
+def test_get_visible_or_404_answers_404_for_a_record_the_user_may_not_see(outsider):
+    partner = PartnerFactory(is_customer=False, is_supplier=True)  # a user without a role sees no partner
     with pytest.raises(Http404):
-        get_visible_or_404(Partner, after_sales_user, pk=partner.pk)
+        get_visible_or_404(Partner, outsider, pk=partner.pk)
 
 
 def test_field_max_length_reads_the_models_text_field():
