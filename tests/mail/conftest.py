@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from aiosmtpd.controller import Controller
 
+from trato.mail import sending
 from trato.partners.models import Contact, Partner
 from trato.timeline import registry
 
@@ -130,3 +131,11 @@ def english_contact(customer) -> Contact:
     return Contact.objects.create(
         partner=customer, first_name="John", last_name="Smith", email="john@acme.example", language="en"
     )
+
+
+@pytest.fixture(autouse=True)
+def no_outcomes_left_unwritten():
+    """Outcomes a lost database kept from being written live in the process: none may leak from test to test."""
+    sending._unwritten.clear()
+    yield
+    sending._unwritten.clear()

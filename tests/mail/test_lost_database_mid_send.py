@@ -8,7 +8,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from trato.mail import sending
-from trato.mail.models import MessageState
+from trato.mail.models import MessageState, OutboundMessage
 from trato.mail.services import message_queue
 
 pytestmark = pytest.mark.django_db
@@ -17,13 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def message(contact, administrator):
     return message_queue(by=administrator, to=[contact], subject="Invoice", body_text="Attached.", record=contact)
-
-
-@pytest.fixture(autouse=True)
-def nothing_unwritten():
-    sending._unwritten.clear()
-    yield
-    sending._unwritten.clear()
 
 
 def lost_once(monkeypatch, name):
@@ -83,3 +76,79 @@ def test_an_outcome_still_unwritable_is_kept_for_the_run_after(smtp_server, mess
     assert sending.write_unwritten() == 1
     message.refresh_from_db()
     assert message.state == MessageState.SENT
+
+
+def test_lost_while_recording_committing_the_message_is_queued_without_it_and_sent_once(
+    smtp_server, message, monkeypatch
+):
+    real = sending.mark_committing
+
+    def written_then_lost(held, claim):  # the UPDATE reached the database, its answer did not
+        real(held, claim)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(sending, "mark_committing", written_then_lost)
+    with pytest.raises(OperationalError):
+        sending.send_due()
+    monkeypatch.undo()
+    assert smtp_server.mailbox.received == []
+
+    assert sending.write_unwritten() == 1
+    message.refresh_from_db()
+    assert (message.state, message.committing_at, message.claim) == (MessageState.QUEUED, None, "")
+
+    assert sending.send_due(timezone.now() + timedelta(minutes=1)) == 1
+    assert smtp_server.mailbox.message_ids() == [message.message_id]
+
+
+def test_lost_while_noting_refused_recipients_the_delivered_message_is_marked_sent_not_sent_again(
+    smtp_server, message, monkeypatch
+):
+    lost_once(monkeypatch, "_note_refused")  # runs after the server's 250
+    with pytest.raises(OperationalError):
+        sending.send_due()
+
+    assert sending.send_due(timezone.now() + timedelta(minutes=1)) == 0
+
+    message.refresh_from_db()
+    assert (message.state, message.claim) == (MessageState.SENT, "")
+    assert smtp_server.mailbox.message_ids() == [message.message_id]
+
+
+def test_an_outcome_recovery_overtook_is_not_written_over(smtp_server, message, monkeypatch):
+    """The worker was cut off longer than the lease: recovery took the message back first and it wins."""
+    lost_once(monkeypatch, "_set_delivery")
+    with pytest.raises(OperationalError):
+        sending.send_due()
+    after_the_lease = timezone.now() + timedelta(seconds=sending.settings.TRATO_MAIL_SENDING_LEASE_SECONDS + 1)
+    assert sending.recover_stale(after_the_lease) == 1  # committing_at set: recovery marks it sent
+
+    assert sending.write_unwritten() == 0
+
+    assert sending._unwritten == {}
+    message.refresh_from_db()
+    assert message.state == MessageState.SENT
+    assert smtp_server.mailbox.message_ids() == [message.message_id]
+
+
+def test_lost_right_after_the_claim_the_message_is_queued_again_at_the_next_run(smtp_server, message, monkeypatch):
+    real = OutboundMessage.objects.prefetch_related
+    calls = []
+
+    def lost(*lookups):  # the claim's UPDATE was written; reading the message back fails
+        if not calls:
+            calls.append(1)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(*lookups)
+
+    monkeypatch.setattr(OutboundMessage.objects, "prefetch_related", lost)
+    with pytest.raises(OperationalError):
+        sending.send_due()
+    message.refresh_from_db()
+    assert message.state == MessageState.SENDING
+
+    assert sending.send_due(timezone.now() + timedelta(minutes=1)) == 1
+
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (MessageState.SENT, 2)
+    assert smtp_server.mailbox.message_ids() == [message.message_id]

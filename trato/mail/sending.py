@@ -12,6 +12,9 @@ were delivered (mark sent); without it the server discarded the unfinished DATA 
 guarded by the claim token, so a worker that was only slow, not dead, finds its claim gone and drops the
 connection before the "." instead of sending a copy.
 
+A worker that is alive but lost its database connection mid-message keeps the outcome it could not write and
+writes it on its next run (``_unwritten``, ``write_unwritten``), without waiting for the lease.
+
 One message per SMTP transaction; a batch reuses one connection.
 """
 
@@ -20,6 +23,7 @@ import smtplib
 from collections.abc import Callable
 from datetime import timedelta
 from email.utils import parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -56,8 +60,15 @@ def _set_delivery(message: OutboundMessage, state: str, error: str = "") -> None
 
 
 # Outcomes this process knows but could not write because the database went away in the middle of a message
-# (pk -> (message, claim, outcome)). They are written first thing on the next run, once the worker has reconnected,
-# so the message moves on within a minute instead of waiting out the whole lease for recover_stale.
+# (pk -> (message, claim, outcome)). They are written first thing on the next run, once the worker has reconnected
+# (the worker loop and mail_outbox call close_old_connections between runs), so the message moves on within a
+# minute (the outbox sweep) instead of waiting out the whole lease for recover_stale.
+#
+# Exactly once still holds: this process knows what happened, and it is the same thing committing_at tells
+# recovery. Either the "." went out (the outcome kept is "sent", never "queued"), or the backend dropped the
+# connection before it (the server discarded the unfinished DATA: "queued" is safe). Each write keeps the claim
+# guard, so a message that recovery took back meanwhile is left as recovery left it; and if this process dies with
+# outcomes unwritten, the lease and committing_at decide as for any stopped worker.
 _unwritten: dict[int, tuple[OutboundMessage, str, dict]] = {}
 
 
@@ -227,16 +238,24 @@ def _send_one(connection, pk: int, now) -> str:
         return SENT
     except (OperationalError, InterfaceError):
         # The database went away before the "." (the backend dropped the connection, so nothing was delivered):
-        # not the message's fault. Queued again at the next run, once the worker has reconnected.
+        # not the message's fault. Queued again at the next run, once the worker has reconnected. Also when it went
+        # away during mark_committing: that write may have reached the database all the same, so committing_at is
+        # cleared, else a later attempt stopped before its "." would be read by recovery as delivered.
         _close(connection)
-        _unwritten[message.pk] = (message, claim, {"state": MessageState.QUEUED, "next_attempt_at": timezone.now()})
+        requeue = {"state": MessageState.QUEUED, "committing_at": None, "next_attempt_at": timezone.now()}
+        _unwritten[message.pk] = (message, claim, requeue)
         raise
     except Exception as error:
         _drop_broken_connection(connection, error)
         return _record_failure(message, claim, error, now or timezone.now())
     refused = getattr(email, "refused_recipients", {}) or {}
-    _note_refused(message, refused)
-    _finish(message, claim, state=MessageState.SENT, sent_at=timezone.now(), error=_refused_text(refused))
+    delivered: dict[str, Any] = {"state": MessageState.SENT, "sent_at": timezone.now(), "error": _refused_text(refused)}
+    try:
+        _note_refused(message, refused)
+    except (OperationalError, InterfaceError):
+        _unwritten[message.pk] = (message, claim, delivered)  # delivered all the same: "sent" at the next run
+        raise
+    _finish(message, claim, **delivered)
     return SENT
 
 

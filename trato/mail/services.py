@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from trato.core.errors import DomainError
+from trato.core.errors import DomainError, InvalidInput
 from trato.mail import threading
 from trato.mail.addresses import Recipient, header_text, recipient
 from trato.mail.models import OutboundAttachment, OutboundMessage, OutboundRecipient, RecipientKind
@@ -108,15 +108,24 @@ def _attachments(items, record) -> list[tuple[str, str, bytes, object]]:
 CALENDAR_METHODS = ("REQUEST", "CANCEL", "REPLY")
 
 
-def calendar_method_of(text: str) -> str:
-    """The METHOD of an iCalendar text meant for an invitation mail (iMIP, RFC 6047); refused otherwise."""
+def calendar_method_of(text: str, expected: str = "") -> str:
+    """The METHOD of an iCalendar text meant for an invitation mail (iMIP, RFC 6047); refused (nothing is queued)
+    when it does not parse, is not REQUEST, CANCEL or REPLY, or is not the ``expected`` one."""
     try:
         method = str(icalendar.Calendar.from_ical(text).get("METHOD", "")).upper()
     except ValueError as error:
-        raise _refuse("calendar", _("The calendar could not be read: %(error)s") % {"error": error}) from error
+        raise _invalid_calendar(_("The calendar could not be read: %(error)s") % {"error": error}) from error
     if method not in CALENDAR_METHODS:
-        raise _refuse("calendar", _("The calendar needs a METHOD of REQUEST, CANCEL or REPLY."))
+        raise _invalid_calendar(_("The calendar needs a METHOD of REQUEST, CANCEL or REPLY."))
+    if expected and expected.upper() != method:
+        # The part's method= is always the METHOD inside; a caller expecting another one has the wrong calendar.
+        message = _("The calendar's METHOD is %(inside)s, not %(expected)s.")
+        raise _invalid_calendar(message % {"inside": method, "expected": header_text(expected, 20)})
     return method
+
+
+def _invalid_calendar(message: str) -> InvalidInput:
+    return InvalidInput(message, fields={"calendar": [message]})
 
 
 def message_queue(
@@ -134,6 +143,7 @@ def message_queue(
     references: Iterable[str] = (),
     automatic: bool = False,
     calendar: str = "",
+    calendar_method: str = "",
 ) -> OutboundMessage:
     """Queue a message; it is sent by the worker once the caller's transaction commits.
 
@@ -141,12 +151,13 @@ def message_queue(
     Attachments of ``record`` or (name, bytes, content type). With a ``record``, the message shows on its
     timeline, replies go to the record's plus-address and the subject carries its tag, so answers come back to it.
     ``automatic``: Trato wrote it on its own (notifications), marked so that auto-responders stay quiet.
-    ``calendar``: an iCalendar text with METHOD REQUEST, CANCEL or REPLY, sent inline as real clients expect."""
+    ``calendar``: an iCalendar text with METHOD REQUEST, CANCEL or REPLY, sent inline as real clients expect;
+    ``calendar_method``, when given, must be that METHOD (a caller's check that it sends what it means to)."""
     recipients = _check_recipients(_recipients(to, RecipientKind.TO) + _recipients(cc, RecipientKind.CC))
     subject = _subject(subject, record)
     body_text = _body(body_text)
     files = _attachments(attachments, record)
-    calendar_method = calendar_method_of(calendar) if calendar else ""
+    calendar_method = calendar_method_of(calendar, calendar_method) if calendar or calendar_method else ""
     with transaction.atomic():
         message = OutboundMessage.objects.create(
             message_id=new_message_id(),
