@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from trato.partners.vcard import CardData, card_to_vcard, cards_to_vcf, parse_vcards
+from trato.partners.vcard import CardData, Dropped, card_to_vcard, cards_to_vcf, parse_vcards
 
 V40 = """BEGIN:VCARD
 VERSION:4.0
@@ -171,13 +171,21 @@ def test_a_card_without_a_name_is_named_after_its_company_first():
     assert card.full_name == "Talleres Ñ"
 
 
+NO_COLON = "it is not a vCard property (there is no “:” before a value)"
+
+
 def test_a_card_with_a_line_that_is_no_property_is_kept_without_that_line():
     with translation.override("en"):
         cards, errors = parse_vcards(BROKEN_BETWEEN_GOOD)
 
     assert errors == []
-    assert [card.full_name for card in cards] == ["Ana García", "Roto Pérez", "Luis Martín"]
-    assert cards[1].dropped == ["this line is not a property, which could not be read"]
+    assert [(card.number, card.full_name) for card in cards] == [
+        (1, "Ana García"),
+        (2, "Roto Pérez"),
+        (3, "Luis Martín"),
+    ]
+    assert cards[1].dropped == [Dropped("", "this line is not a property", NO_COLON)]
+    assert [card.dropped for card in (cards[0], cards[2])] == [[], []]
 
 
 def _card(*lines: str) -> str:
@@ -191,7 +199,9 @@ def test_a_bad_email_is_left_out_and_named_and_the_rest_of_the_card_kept():
 
     assert errors == []
     assert (card.emails, card.phones) == (["ana@gil.es"], [("work", "976 12 34 56")])
-    assert card.dropped == ["the email address “not an email”, which is not valid"]
+    assert card.dropped == [Dropped("EMAIL", "not an email", "Enter a valid email address.")]
+    with translation.override("en"):
+        assert str(card.dropped[0]) == "EMAIL “not an email”: Enter a valid email address."
 
 
 def test_a_bare_carriage_return_inside_a_value_is_a_line_break_not_a_broken_card():
@@ -201,6 +211,17 @@ def test_a_bare_carriage_return_inside_a_value_is_a_line_break_not_a_broken_card
     assert (card.note, card.job_title, card.dropped) == ("Primera línea\nsegunda línea", "Gerente", [])
 
 
+def test_a_bare_carriage_return_inside_an_address_keeps_the_address_and_the_cards_after_it():
+    vcf = _card("ADR;TYPE=work:;;Calle Mayor 1\rNave 3;Zaragoza;;50001;ES", "TITLE:Gerente") + _card("TITLE:Otra")
+
+    first, second = parse_vcards(vcf.encode())[0]
+
+    assert (first.street, first.city, first.job_title, first.dropped) == (
+        "Calle Mayor 1\nNave 3", "Zaragoza", "Gerente", []
+    )  # fmt: skip
+    assert (second.number, second.job_title) == (2, "Otra")
+
+
 def test_an_unknown_parameter_is_ignored():
     (card,), errors = parse_vcards(_card("TEL;X-FOO=bar;TYPE=cell:+34 611 22 33 44", "EMAIL;PREF=1;FOO:ana@gil.es"))
 
@@ -208,19 +229,73 @@ def test_an_unknown_parameter_is_ignored():
     assert (card.phones, card.emails, card.dropped) == ([("cell", "+34 611 22 33 44")], ["ana@gil.es"], [])
 
 
-def test_a_broken_address_or_photo_is_left_out_and_the_rest_kept():
-    with translation.override("en"):
-        (card,), errors = parse_vcards(
-            _card(
-                "ADR;TYPE=work:;;Calle Mayor 1;Zaragoza;;50001;ES",
-                "PHOTO;ENCODING=b;TYPE=JPEG:@@not base64@@",
-                "EMAIL:ana@gil.es",
-            )  # fmt: skip
-        )
+@pytest.mark.parametrize("version", ["2.1", "3.0", "4.0"])
+def test_a_malformed_unknown_parameter_is_dropped_and_the_value_kept(version):
+    vcf = (
+        f"BEGIN:VCARD\r\nVERSION:{version}\r\nFN:Ana Gil\r\nEMAIL;X-=;;TYPE=work:ana@gil.es\r\n"
+        'TEL;X-NOTE="a:b";TYPE=cell:611 22 33 44\r\nTITLE;=:Gerente\r\nEND:VCARD\r\n'
+    )
+
+    (card,), errors = parse_vcards(vcf)
 
     assert errors == []
-    assert (card.city, card.emails) == ("Zaragoza", ["ana@gil.es"])
-    assert card.dropped == ["PHOTO, which could not be read"]
+    assert (card.emails, card.phones, card.job_title, card.dropped) == (
+        ["ana@gil.es"], [("cell", "611 22 33 44")], "Gerente", []
+    )  # fmt: skip
+
+
+def test_a_value_ending_in_a_lone_backslash_keeps_the_backslash():
+    (card,), errors = parse_vcards(_card("NOTE:Carpeta C:\\Datos\\", "ORG:Acme\\"))
+
+    assert errors == []
+    assert (card.note, card.organization) == ("Carpeta C:\\Datos\\", "Acme\\")
+
+
+@pytest.mark.parametrize(
+    "line,dropped",
+    [
+        ("ADR;ENCODING=QUOTED-PRINTABLE:;;Calle =C3=28", Dropped("ADR", ";;Calle =C3=28", "it could not be read")),
+        ('ADR;TYPE="work:;;Calle Mayor 1', Dropped("ADR", ";;Calle Mayor 1", "it could not be read")),
+        ("ADR;TYPE=work;;;Calle Mayor 1;Zaragoza", Dropped("", "ADR;TYPE=work;;;Calle Mayor 1;Zaragoza", NO_COLON)),
+        ("PHOTO;ENCODING=b;TYPE=JPEG:@@not base64@@", Dropped("PHOTO", "@@not base64@@", "it could not be read")),
+    ],
+    ids=["address-not-utf8", "address-unclosed-quote", "address-without-colon", "photo-not-base64"],
+)
+def test_a_malformed_property_line_is_left_out_and_named_and_the_rest_of_the_card_kept(line, dropped):
+    with translation.override("en"):
+        (card,), errors = parse_vcards(_card("TITLE:Gerente", line, "EMAIL:ana@gil.es", "TEL;TYPE=cell:611 22 33 44"))
+
+    assert errors == []
+    assert (card.full_name, card.job_title, card.emails, card.phones) == (
+        "Ana Gil", "Gerente", ["ana@gil.es"], [("cell", "611 22 33 44")]
+    )  # fmt: skip
+    assert (card.street, card.city) == ("", "")
+    assert card.dropped == [dropped]
+
+
+def test_a_good_address_is_kept_when_another_property_is_malformed():
+    (card,), errors = parse_vcards(
+        _card("ADR;TYPE=work:;;Calle Mayor 1;Zaragoza;;50001;ES", "PHOTO;ENCODING=b;TYPE=JPEG:@@not base64@@")
+    )
+
+    assert errors == []
+    assert (card.street, card.city, card.postal_code) == ("Calle Mayor 1", "Zaragoza", "50001")
+    assert [item.property for item in card.dropped] == ["PHOTO"]
+
+
+def test_a_card_with_both_a_malformed_line_and_a_bad_email_names_the_line_then_the_email():
+    with translation.override("en"):
+        (card,), errors = parse_vcards(_card("EMAIL:ana@", "X-ODD", "EMAIL:ana@gil.es"))
+
+    assert (errors, card.emails) == ([], ["ana@gil.es"])
+    assert card.dropped == [Dropped("", "X-ODD", NO_COLON), Dropped("EMAIL", "ana@", "Enter a valid email address.")]
+
+
+def test_a_long_value_is_shortened_in_the_report_not_in_the_card():
+    with translation.override("en"):
+        dropped = Dropped("NOTE", "x" * 100, "it could not be read")
+
+        assert str(dropped) == f"NOTE “{'x' * 79}…”: it could not be read"
 
 
 def test_a_card_with_nothing_to_call_it_by_is_skipped_with_a_message():

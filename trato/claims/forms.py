@@ -106,7 +106,7 @@ def mark_needed(form: forms.BaseForm, names) -> None:
     without them: the workflow's guard says what is missing, all at once, when the move is made."""
     for name in names:
         if name in form.fields:
-            form.fields[name].needed = True  # type: ignore[attr-defined]
+            form.fields[name].needed = True  # type: ignore[attr-defined]  # our own flag, read by the field template
             form.fields[name].widget.attrs["aria-required"] = "true"
 
 

@@ -34,6 +34,7 @@ class ComposeForm(forms.Form):
         cast(forms.ChoiceField, self.fields["to"]).choices = [(value, p.formatted()) for value, p in people.items()]
         offered = cast(forms.ModelMultipleChoiceField, self.fields["attachments"])
         offered.queryset = attachments
+        # Django documents overriding label_from_instance per instance; the stubs type it as a method only.
         offered.label_from_instance = lambda attachment: attachment.name  # type: ignore[method-assign,assignment]
         if not attachments.exists():
             del self.fields["attachments"]

@@ -1,16 +1,20 @@
 """vCard import (2.1, 3.0, 4.0) and export (3.0, which every client imports). Pure functions, no database.
 
-Each card is parsed on its own so one broken card is reported and skipped instead of losing the whole file.
+Each card is parsed on its own, and a card vobject refuses is read again property by property: one bad property
+(or value) is left out of its card and named in `CardData.dropped`, never the card. A card is skipped only when
+its frame is broken or nothing names it.
 """
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import vobject
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext
 
+SHOWN_VALUE = 80  # a value left out is shown up to this many characters: enough to recognise it
 PHONE_KINDS = ("work", "cell", "home", "fax", "other")
 _KIND_BY_TYPE = {"fax": "fax", "cell": "cell", "mobile": "cell", "work": "work", "home": "home"}
 _KIND_PRIORITY = ("fax", "cell", "work", "home")  # "WORK,FAX" is a fax, "HOME,CELL" a mobile
@@ -24,7 +28,29 @@ _TEL_TYPES = {
 
 _CARD = re.compile(r"^BEGIN:VCARD[ \t]*$(.*?)(?=^END:VCARD[ \t]*$|^BEGIN:VCARD[ \t]*$|\Z)(END:VCARD[ \t]*)?",
                    re.IGNORECASE | re.MULTILINE | re.DOTALL)  # fmt: skip
+_VOBJECT_END_MARK = "\\eof"
+# A property line's name, its parameters (a quoted value may hold ";" or ":") and its value.
+_PROPERTY_LINE = re.compile(r'^([^;:]+)((?:;(?:[^";:]|"[^"]*")*)*):(.*)$', re.DOTALL)
+_PARAMETER = re.compile(r';((?:[^";]|"[^"]*")*)')
+_KNOWN_PARAMETERS = {"TYPE", "PREF", "VALUE", "ENCODING", "CHARSET", "LANGUAGE"}
 _FN_LINE = re.compile(r"^FN(?:;[^:\n]*)?:(.+)$", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A value left out of a card: its vCard property ("" for a line that is no property), the value as written
+    and why, in words."""
+
+    property: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        value = self.value if len(self.value) <= SHOWN_VALUE else self.value[: SHOWN_VALUE - 1] + "…"
+        if not self.property:
+            return gettext("the line “%(value)s”: %(reason)s") % {"value": value, "reason": self.reason}
+        return gettext("%(property)s “%(value)s”: %(reason)s") % {
+            "property": self.property, "value": value, "reason": self.reason}  # fmt: skip
 
 
 @dataclass
@@ -44,7 +70,8 @@ class CardData:
     postal_code: str = ""
     region: str = ""
     country: str = ""
-    dropped: list[str] = field(default_factory=list)  # what was left out of this card, and why, in words
+    dropped: list[Dropped] = field(default_factory=list)  # what was left out of this card, and why
+    number: int = field(default=0, compare=False)  # the card's place in its file, counted from 1, for reports
 
 
 # Reading
@@ -73,7 +100,10 @@ def _normalise_line_ends(text: str) -> str:
 def _text(value) -> str:
     if isinstance(value, list | tuple):
         return " ".join(_text(part) for part in value if _text(part))
-    return str(value or "").replace("\r\n", "\n").strip()
+    text = str(value or "").replace("\r\n", "\n")
+    if text.endswith(_VOBJECT_END_MARK):  # vobject leaves its end marker after a value's last lone backslash
+        text = text.removesuffix(_VOBJECT_END_MARK) + "\\"
+    return text.strip()
 
 
 def _types(prop) -> set[str]:
@@ -118,20 +148,22 @@ def _read_org(card: CardData, component) -> None:
     card.job_title = _first(component, "title")
 
 
-def _valid_email(email: str) -> bool:
+def _email_refusal(email: str) -> str:
+    """Why Django's EmailValidator refuses the address, "" when it accepts it."""
     try:
         validate_email(email)
-    except ValidationError:
-        return False
-    return True
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
 
 
 def _read_contacts(card: CardData, component) -> None:
     emails = [_strip_scheme(_text(prop.value), "mailto:") for prop in _props(component, "email")]
-    for email in emails:
-        if email and not _valid_email(email):
-            card.dropped.append(gettext("the email address “%(value)s”, which is not valid") % {"value": email[:80]})
-    card.emails = list(dict.fromkeys(email for email in emails if email and _valid_email(email)))
+    for email in filter(None, emails):
+        if reason := _email_refusal(email):
+            card.dropped.append(Dropped("EMAIL", email, reason))
+        elif email not in card.emails:
+            card.emails.append(email)
     for prop in _props(component, "tel"):
         number = _strip_scheme(_text(prop.value), "tel:")
         if number:
@@ -159,11 +191,16 @@ def _card_from_component(component) -> CardData:
     return card
 
 
+def card_label(number: int, name: str) -> str:
+    """How a report names a card: its place in the file, and its name when it has one."""
+    if name:
+        return gettext("Contact %(number)d (“%(name)s”)") % {"number": number, "name": name[:SHOWN_VALUE]}
+    return gettext("Contact %(number)d") % {"number": number}
+
+
 def _describe(block: str, number: int) -> str:
     match = _FN_LINE.search(block)
-    if match and match.group(1).strip():
-        return gettext("Contact %(number)d (“%(name)s”)") % {"number": number, "name": match.group(1).strip()[:80]}
-    return gettext("Contact %(number)d") % {"number": number}
+    return card_label(number, match.group(1).strip() if match else "")
 
 
 def _logical_lines(block: str) -> list[str]:
@@ -190,24 +227,47 @@ def _reads(line: str) -> bool:
     return True
 
 
-def _property_name(line: str) -> str:
-    return re.split(r"[;:]", line, maxsplit=1)[0].strip()[:30] or line[:30]
+def _known_parameters_only(line: str) -> str:
+    """The line without the parameters we do not use (`TEL;X-FOO=bar:`, `EMAIL;X-=;:`): unknown parameters are
+    ignored, never a reason to lose the value. 2.1's bare type words (`TEL;WORK;VOICE:`) are kept."""
+    match = _PROPERTY_LINE.match(line)
+    if not match:
+        return line
+    name, parameters, value = match.groups()
+    kept = [
+        parameter
+        for parameter in _PARAMETER.findall(parameters)
+        if parameter.partition("=")[0].strip().upper() in _KNOWN_PARAMETERS or re.fullmatch(r"[A-Za-z0-9-]+", parameter)
+    ]
+    return "".join([name, *(f";{parameter}" for parameter in kept), ":", value])
 
 
-def _read_leniently(block: str):
-    """The card without the properties vobject cannot read, and the names of those left out."""
+def _unreadable(line: str) -> Dropped:
+    """What a line vobject refuses is, for the report: a property with a broken value, or no property at all."""
+    name, colon, value = line.partition(":")
+    if not colon:
+        return Dropped("", line.strip(), gettext("it is not a vCard property (there is no “:” before a value)"))
+    return Dropped(re.split(r"[;:]", name, maxsplit=1)[0].strip().upper(), value.strip(),
+                   gettext("it could not be read"))  # fmt: skip
+
+
+def _read_leniently(block: str) -> tuple[Any, list[Dropped]]:
+    """The card without the properties vobject cannot read, and what those were."""
     frame = ("BEGIN:", "END:", "VERSION:")
-    kept, dropped = [], []
+    kept: list[str] = []
+    dropped: list[Dropped] = []
     for line in _logical_lines(block):
         if line.upper().startswith(frame) or _reads(line):
             kept.append(line)
+        elif _reads(cleaned := _known_parameters_only(line)):
+            kept.append(cleaned)
         else:
-            dropped.append(_property_name(line))
+            dropped.append(_unreadable(line))
     return vobject.readOne("\n".join(kept), allowQP=True), dropped
 
 
-def _component(block: str):
-    """(component, names of the properties left out) — all of them read when the card is sound."""
+def _component(block: str) -> tuple[Any, list[Dropped]]:
+    """(component, what was left out of it): nothing is left out when the whole card reads."""
     try:
         component = vobject.readOne(block, allowQP=True)
         _card_from_component(component)
@@ -224,7 +284,8 @@ def _parse_block(block: str, number: int) -> tuple[CardData | None, str]:
         return None, gettext("%(card)s could not be read and was skipped: the file is damaged there.") % {
             "card": _describe(block, number)
         }
-    card.dropped[:0] = [gettext("%(property)s, which could not be read") % {"property": name} for name in dropped]
+    card.number = number
+    card.dropped[:0] = dropped  # lines first, in file order, then the values refused among those read
     if not card.full_name:
         return None, gettext("%(card)s has no name, company or email address and was skipped.") % {
             "card": _describe(block, number)
