@@ -57,7 +57,7 @@ def test_the_export_of_supplier_claims_heads_the_column_supplier(administrator, 
 
     def partner_header(**query) -> str:
         response = client.get(reverse("claims:export"), {"format": "csv", **query})
-        header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        header = next(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
         return header[4]
 
     assert partner_header(kind="supplier") == "Supplier"

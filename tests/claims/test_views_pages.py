@@ -71,7 +71,7 @@ def test_each_role_lists_exactly_the_kinds_of_claims_it_may_see(persona, one_of_
     expected = {one_of_each[kind].number for kind in Kind.values if persona.username in SEES[kind]}
     assert _numbers_in(client.get(LIST)) == expected
     assert _board_numbers(client.get(BOARD)) == expected
-    exported = client.get(EXPORT, {"format": "csv"}).content.decode("utf-8-sig")
+    exported = client.get(EXPORT, {"format": "csv"}).getvalue().decode("utf-8-sig")
     for kind, claim in one_of_each.items():
         assert (claim.number in exported) is (persona.username in SEES[kind]), kind
 
@@ -301,7 +301,7 @@ def test_the_export_holds_the_current_filter_in_csv_and_xlsx(purchasing_user, cl
     client = client_for(purchasing_user)
     response = client.get(EXPORT, {"format": "csv", "document": "ALB-9"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][:3] == ["Number", "Kind", "State"]
     assert [row[0] for row in rows[1:]] == [wanted.number]
     assert rows[1][3] == '\'=HYPERLINK("x")'  # neutralised: not a formula in Excel

@@ -14,13 +14,13 @@ HOSTILE = ["=HYPERLINK(\"http://evil.example\")", "+cmd|' /C calc'!A0", "-2+3", 
 
 
 def _csv_rows(response) -> list[list[str]]:
-    body = response.content
+    body = response.getvalue()
     assert body.startswith("\ufeff".encode())  # Excel needs the BOM to read the accents as UTF-8
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
 
 
 def _xlsx_rows(response) -> list[tuple]:
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     return list(sheet.iter_rows(values_only=True))
 
 
@@ -89,7 +89,7 @@ def test_an_xlsx_export_has_bold_headers_and_real_dates():
             rows=rows, fmt="xlsx",
         )  # fmt: skip
 
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     assert [cell.value for cell in sheet[1]] == ["Nombre", "Alta", "Último contacto", "Pedidos", "Importe", "Vacío"]
     assert all(cell.font.bold for cell in sheet[1])
     name, created, last_contact, orders, amount, empty = sheet[2]

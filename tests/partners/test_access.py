@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _export_names(client) -> set[str]:
     response = client.get(reverse("partners:export"), {"format": "csv", "archived": "all"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     name_column = rows[0].index("Name")
     return {row[name_column] for row in rows[1:]}
 

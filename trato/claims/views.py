@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from trato.accounts.models import User
 from trato.claims import access, selectors, services, workflow
 from trato.claims.erp_link import ErpDocumentForm, is_erp_link
+from trato.claims.export import export_headers as claim_export_headers
+from trato.claims.export import export_rows as claim_export_rows
 from trato.claims.forms import (
     ClaimForm,
     MoveForm,
@@ -100,57 +101,15 @@ def claim_board(request):
     return render(request, "claims/board.html#columns", context)
 
 
-EXPORT_HEADERS = (
-    ("number", gettext_lazy("Number")),
-    ("kind", gettext_lazy("Kind")),
-    ("state", gettext_lazy("State")),
-    ("subject", gettext_lazy("Subject")),
-    ("partner", gettext_lazy("Customer / supplier")),  # a single kind's own word when the export is of one kind
-    ("responsible", gettext_lazy("Responsible")),
-    ("category", gettext_lazy("Category")),
-    ("priority", gettext_lazy("Priority")),
-    ("channel", gettext_lazy("Came in by")),
-    ("received_on", gettext_lazy("Date received")),
-    ("deadline", gettext_lazy("Deadline")),
-    ("overdue", gettext_lazy("Overdue")),
-    ("documents", gettext_lazy("Origin documents")),
-    ("resolution", gettext_lazy("Resolution")),
-    ("resolution_cost", gettext_lazy("Cost")),
-    ("closed_at", pgettext_lazy("claim date", "Closed")),
-)
-
-
-def _export_row(claim: Claim) -> list:
-    values = {
-        "kind": claim.get_kind_display(),
-        "state": claim.get_state_display(),
-        "partner": str(claim.partner or ""),
-        "responsible": str(claim.responsible or ""),
-        "category": str(claim.category or ""),
-        "priority": claim.get_priority_display(),
-        "channel": claim.get_channel_display(),
-        "overdue": _("yes") if claim.is_overdue else _("no"),
-        "documents": ", ".join(str(origin) for origin in claim.origins.all()),
-        "resolution": claim.get_resolution_display(),
-    }
-    return [values[key] if key in values else getattr(claim, key) for key, _label in EXPORT_HEADERS]
-
-
 @require_GET
 def claim_export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Unknown export format: use csv or xlsx."))
-    params = CLAIM_LIST.parse(request.GET)
-    claims = selectors.claim_list(request.user, params).prefetch_related("origins")
+    claims = selectors.claim_list(request.user, CLAIM_LIST.parse(request.GET))
     filename = _("claims") + timezone.localdate().strftime("-%Y-%m-%d")
-    return export_response(filename=filename, headers=_export_headers(claims), rows=map(_export_row, claims), fmt=fmt)
-
-
-def _export_headers(claims) -> list[str]:
-    kinds = claims.filter(partner__isnull=False).order_by().values_list("kind", flat=True).distinct()
-    labels = {**dict(EXPORT_HEADERS), "partner": partner_heading(kinds)}
-    return [str(labels[key]) for key, _label in EXPORT_HEADERS]
+    headers = claim_export_headers(claims)
+    return export_response(filename=filename, headers=headers, rows=claim_export_rows(claims), fmt=fmt)
 
 
 # The claim page

@@ -1,19 +1,25 @@
-"""Spreadsheet downloads (CSV and XLSX) that are safe to open in Excel or LibreOffice.
+"""Spreadsheet downloads (CSV and XLSX) that are safe to open in Excel or LibreOffice, in bounded memory.
 
-Pure: the caller fetches the rows (through visible_to) and passes plain values; this module only writes them.
+Pure: the caller fetches the rows (through visible_to) and passes plain values, as an iterable it may read lazily
+(e.g. a queryset read in chunks); this module only writes them. A CSV is streamed while the rows are read, so a
+download of any size holds a batch of rows at a time; an XLSX is written row by row into a temporary file (a zip has
+to be finished before it is sent), then streamed from it and the file removed.
 """
 
 import csv
 import datetime
 import io
 import re
+import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from decimal import Decimal
+from itertools import islice
+from typing import IO, TypeVar
 from urllib.parse import quote
 
-from django.http import HttpResponse
-from django.utils import timezone
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -28,6 +34,9 @@ CONTENT_TYPES = {
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_CELL_CHARS = 32767  # Excel refuses to open a file with a longer cell
 PASS_THROUGH = (int, float, Decimal, datetime.date, datetime.time)  # bool is an int
+CSV_ROWS_PER_WRITE = 500  # rows written per part of a streamed CSV: few, large writes to the client
+FILE_BLOCK_SIZE = 64 * 1024
+T = TypeVar("T")
 # What a cell holds once neutralised: text, or a value spreadsheets show as itself.
 Cell = str | int | float | Decimal | datetime.date | datetime.time
 
@@ -73,15 +82,60 @@ def _xlsx_value(value: object) -> Cell | None:
     return value
 
 
-def _csv_bytes(headers: Sequence[object], rows: Iterable[Sequence[object]]) -> bytes:
+def chunks(rows: Iterable[T], size: int) -> Generator[list[T], None, None]:
+    """``rows`` in lists of ``size`` (the last one shorter): what a caller reads per database round trip. Closing
+    this closes ``rows`` (a database cursor) at once."""
+    iterator = iter(rows)
+    try:
+        while chunk := list(islice(iterator, size)):
+            yield chunk
+    finally:
+        _close(iterator)
+
+
+def _csv_lines(headers: Sequence[object], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([_csv_cell(header) for header in headers])
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
-    return "\ufeff".encode() + buffer.getvalue().encode()  # BOM: Excel otherwise reads UTF-8 as ANSI
+    yield "\ufeff".encode() + buffer.getvalue().encode()  # BOM: Excel otherwise reads UTF-8 as ANSI
+    batches = chunks(rows, CSV_ROWS_PER_WRITE)
+    try:
+        for batch in batches:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows([_csv_cell(value) for value in row] for row in batch)
+            yield buffer.getvalue().encode()
+    finally:
+        batches.close()  # a download cut short closes the database cursor the rows come from
 
 
-def _xlsx_bytes(headers: Sequence[object], rows: Iterable[Sequence[object]], title: str) -> bytes:
+def _close(iterable: object) -> None:
+    close = getattr(iterable, "close", None)
+    if callable(close):
+        close()
+
+
+def _as_the_reader(parts: Iterator[bytes]) -> Iterator[bytes]:
+    """Each part made in the language and time zone of the request that asked for it.
+
+    A streamed body is read after the view has returned (on another thread under ASGI), when the request's
+    language and time zone may no longer be active; the rows' labels, yes/no and times must still be the reader's.
+    """
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+    try:
+        while True:
+            with translation.override(language), timezone.override(zone):
+                part = next(parts, None)
+            if part is None:
+                return
+            yield part
+    finally:
+        _close(parts)
+
+
+def _xlsx_file(headers: Sequence[object], rows: Iterable[Sequence[object]], title: str) -> IO[bytes]:
+    """The workbook written row by row (openpyxl's write-only mode keeps rows in its own temporary file) and saved
+    into an anonymous temporary file, which the system removes once closed."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title)
     bold = Font(bold=True)
@@ -94,9 +148,14 @@ def _xlsx_bytes(headers: Sequence[object], rows: Iterable[Sequence[object]], tit
     sheet.append(header_cells)
     for row in rows:
         sheet.append([_xlsx_value(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the response once sent, or below)
+    try:
+        workbook.save(file)
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    return file
 
 
 def _ascii_name(name: str) -> str:
@@ -122,13 +181,20 @@ def _sheet_title(filename: str) -> str:
 
 def export_response(
     *, filename: str, headers: Sequence[object], rows: Iterable[Sequence[object]], fmt: str
-) -> HttpResponse:
-    """A download of headers + rows as CSV or XLSX; `filename` may omit the extension. Unknown fmt: ValueError."""
+) -> StreamingHttpResponse:
+    """A download of headers + rows as CSV or XLSX; `filename` may omit the extension. Unknown fmt: ValueError.
+
+    CSV is streamed as ``rows`` is read; XLSX is written to a temporary file first, then streamed from it.
+    """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; expected one of {EXPORT_FORMATS}")
     name = _safe_name(filename, fmt)
-    body = _csv_bytes(headers, rows) if fmt == "csv" else _xlsx_bytes(headers, rows, _sheet_title(name))
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response: StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(_as_the_reader(_csv_lines(headers, rows)), content_type=CONTENT_TYPES[fmt])
+    else:
+        response = FileResponse(_xlsx_file(headers, rows, _sheet_title(name)), content_type=CONTENT_TYPES[fmt])
+        response.block_size = FILE_BLOCK_SIZE
     response["Content-Disposition"] = content_disposition(name)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trato.accounts.models import User
@@ -23,6 +23,8 @@ from trato.core.forms import add_domain_error
 from trato.core.listing import paginate
 from trato.partners import selectors, services
 from trato.partners.duplicates import likely_duplicates
+from trato.partners.export import export_headers as partner_export_headers
+from trato.partners.export import export_rows as partner_export_rows
 from trato.partners.forms import ContactForm, PartnerForm, VcardImportForm, VersionForm
 from trato.partners.models import KIND_LABELS, KINDS, Contact, Partner, Tag, creatable_kinds
 from trato.partners.selectors import ARCHIVED_CHOICES, PARTNER_LIST
@@ -66,49 +68,15 @@ def partner_list(request):
     return render(request, "partners/list.html#table", context)
 
 
-EXPORT_HEADERS = (
-    ("ref", gettext_lazy("ERP code")),
-    ("name", gettext_lazy("Name")),
-    ("kinds", gettext_lazy("Kinds")),
-    ("tax_id", gettext_lazy("Tax id")),
-    ("email", gettext_lazy("Email")),
-    ("phone", gettext_lazy("Phone")),
-    ("mobile", gettext_lazy("Mobile")),
-    ("street", gettext_lazy("Street")),
-    ("postal_code", gettext_lazy("Postal code")),
-    ("city", gettext_lazy("City")),
-    ("state", gettext_lazy("Province / state")),
-    ("country", gettext_lazy("Country")),
-    ("tags", gettext_lazy("Tags")),
-    ("salesperson", gettext_lazy("Salesperson")),
-    ("purchasing_responsible", gettext_lazy("Purchasing responsible")),
-    ("is_archived", gettext_lazy("Archived")),
-)
-
-
-def _export_row(partner: Partner) -> list:
-    values = {
-        "kinds": ", ".join(str(KIND_LABELS[k]) for k in partner.kinds),
-        "phone": partner.phone_e164 or partner.phone,
-        "mobile": partner.mobile_e164 or partner.mobile,
-        "tags": ", ".join(tag.name for tag in partner.tags.all()),
-        "salesperson": str(partner.salesperson or ""),
-        "purchasing_responsible": str(partner.purchasing_responsible or ""),
-        "is_archived": _("yes") if partner.is_archived else _("no"),
-    }
-    return [values[key] if key in values else getattr(partner, key) for key, _label in EXPORT_HEADERS]
-
-
 @require_GET
 def partner_export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Unknown export format: use csv or xlsx."))
-    params = PARTNER_LIST.parse(request.GET)
-    partners = selectors.partner_list(request.user, params)
+    partners = selectors.partner_list(request.user, PARTNER_LIST.parse(request.GET))
     filename = _("partners") + timezone.localdate().strftime("-%Y-%m-%d")
-    headers = [str(label) for _key, label in EXPORT_HEADERS]
-    return export_response(filename=filename, headers=headers, rows=map(_export_row, partners), fmt=fmt)
+    rows = partner_export_rows(partners)
+    return export_response(filename=filename, headers=partner_export_headers(), rows=rows, fmt=fmt)
 
 
 # Detail
