@@ -1,12 +1,91 @@
-"""Global search provider: claims by number, subject, partner, origin document number or product code, only among
-the claims the user may see."""
+"""Claim search, for the list's and the API's ``q`` and the global search: which claims a word finds, each through
+an index (trato/core/search.py says how a query is read; docs/claims.md, "How the search reads what you type").
 
+- A word shaped like a claim number ("RC-2026-00042", "rc-2026-42", "2026-00042") finds that number only: the
+  number written in full (the sequence padded to five digits; without a prefix, with each kind's prefix) or a
+  number that begins as typed. The unique number index serves both.
+- Any other word finds the claims whose codes begin with it (number, ERP reference, origin document number,
+  product code or lot of a line, product code of a repair; case ignored: B-tree indexes on UPPER(column)) and, from
+  three characters, those whose subject or partner's name holds it (trigram indexes on PostgreSQL).
+"""
+
+import functools
+import operator
+import re
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from trato.claims.models import Claim
-from trato.claims.selectors import search as search_claims
-from trato.core.search import SearchHit, SearchProvider
+from trato.claims.models import NUMBER_PREFIX, Claim, OriginDocument, OriginLine, Repair
+from trato.core.search import SearchHit, SearchProvider, first_of_each, is_fragment, parse_query
+from trato.partners.models import Partner
+from trato.partners.selectors import name_fragment
+
+NUMBER_WIDTH = 5  # the sequence's width in a claim number (numbering.services.next_number)
+NEWEST = ("-received_on", "-pk")
+_CLAIM_NUMBER = re.compile(r"(?:(?P<prefix>[A-Za-z]{2})-)?(?P<year>\d{4})-(?P<sequence>\d{1,6})")
+
+
+def number_condition(word: str) -> Q | None:
+    """The claims a word shaped like a claim number stands for; None for any other word."""
+    match = _CLAIM_NUMBER.fullmatch(word)
+    if match is None:
+        return None
+    prefixes = [match["prefix"].upper()] if match["prefix"] else list(NUMBER_PREFIX.values())
+    year, sequence = match["year"], match["sequence"]
+    condition = Q(number__in=[f"{prefix}-{year}-{sequence.zfill(NUMBER_WIDTH)}" for prefix in prefixes])
+    for prefix in prefixes:  # still being typed: "RC-2026-0004" also finds RC-2026-00040 … 00049
+        condition |= Q(number__startswith=f"{prefix}-{year}-{sequence}")
+    return condition
+
+
+def claim_arms(word: str) -> list[Q]:
+    """What ``word`` finds, one condition per table it is looked up in, each served by that table's indexes. The
+    other tables are asked with EXISTS, which PostgreSQL plans either way round: from the few rows their index
+    finds, or as a probe by claim while it walks the claims in order."""
+    if (by_number := number_condition(word)) is not None:
+        return [by_number]
+    claim = OuterRef("pk")
+    own = Q(number__startswith=word.upper()) | Q(external_ref__istartswith=word)
+    lines = OriginLine.objects.filter(document__claim=claim)
+    arms = [
+        own | Q(subject__icontains=word) if is_fragment(word) else own,
+        Q(Exists(OriginDocument.objects.filter(claim=claim, number__istartswith=word))),
+        Q(Exists(lines.filter(Q(product_code__istartswith=word) | Q(lot__istartswith=word)))),
+        Q(Exists(Repair.objects.filter(claim=claim, product_code__istartswith=word))),
+    ]
+    if is_fragment(word):
+        arms.append(Q(Exists(Partner.objects.filter(pk=OuterRef("partner_id")).filter(name_fragment(word)))))
+    return arms
+
+
+def search_claims(queryset: QuerySet, text: str) -> QuerySet:
+    """The claims of ``queryset`` that every word finds (for lists, which count them all): per word, one UNION of
+    its arms, since an OR across tables could use no index. Words too short to look up are left out, and a query
+    with none left finds nothing."""
+    words = parse_query(text).words
+    if not words:
+        return queryset.none()
+    for word in words:
+        parts = [Claim.objects.filter(arm).values("pk").order_by() for arm in claim_arms(word)]
+        queryset = queryset.filter(pk__in=parts[0].union(*parts[1:]))
+    return queryset
+
+
+def newest_found(queryset: QuerySet, text: str, limit: int) -> QuerySet:
+    """The newest ``limit`` claims of ``queryset`` that ``text`` finds (the global search). The longest word (the
+    likeliest to be rare: a code, a number) leads: its arms are asked one by one for their newest claims
+    (core.search.first_of_each), so a word half the claims hold costs no more than a rare one; the other words are
+    checked on the claims so found."""
+    words = parse_query(text).words
+    if not words:
+        return queryset.none()
+    lead = max(words, key=len)
+    for word in words:
+        if word is not lead:
+            queryset = queryset.filter(functools.reduce(operator.or_, claim_arms(word)))
+    return first_of_each(queryset, claim_arms(lead), NEWEST, limit)
 
 
 def claim_url(claim: Claim) -> str:
@@ -17,8 +96,7 @@ def claim_url(claim: Claim) -> str:
 
 
 def _claims(user, query: str, limit: int) -> list[SearchHit]:
-    claims = search_claims(Claim.objects.visible_to(user), query).select_related("partner")
-    claims = claims.order_by("-received_on", "-pk")[:limit]
+    claims = newest_found(Claim.objects.visible_to(user), query, limit).select_related("partner")
     return [
         SearchHit(
             title=str(claim),

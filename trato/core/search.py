@@ -1,11 +1,38 @@
-"""Global search: each app registers a provider that searches only what the user may see."""
+"""Global search: each app registers a provider that searches only what the user may see.
 
-from collections.abc import Callable
+A search first recognises what was typed and then asks the index that answers it (docs/claims.md, "How the search reads what you type"):
+
+- a query shaped like a phone number (digits, "+", spaces, dashes, dots, parentheses; at least 6 digits) is looked
+  up by its E.164 form (partners' phone normalisation), never by substring;
+- otherwise it is split into words (at most ``MAX_WORDS``), and a record must match every word. Each word is
+  matched against the beginning of the record's codes (claim number, document number, product code, ERP code,
+  tax id: equality or prefix, served by B-tree indexes) and, if it has at least ``MIN_FRAGMENT`` characters, as a
+  fragment of its texts (subject, names, e-mail, city: served by trigram indexes on PostgreSQL). Codes are never
+  matched by substring: no index could serve it. A provider may recognise more shapes of its own (claim numbers).
+"""
+
+import functools
+import operator
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
+from django.db import connections, models
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils.functional import Promise
 
 from trato.core.types import AnyUser
+
+MAX_WORDS = 8
+MIN_CODE = 2  # a one-character prefix would match a large part of any code column
+MIN_FRAGMENT = 3  # pg_trgm extracts no trigram from a shorter fragment: it would read the whole index
+MIN_PHONE_DIGITS = 6
+
+_PHONE_SHAPE = re.compile(r"\+?[\d\s().\-]+")
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -13,6 +40,52 @@ class SearchHit:
     title: str
     subtitle: str
     url: str
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What was typed, recognised: the words to match (codes by prefix, texts by fragment) and a phone number."""
+
+    words: tuple[str, ...]
+    phone: str = ""  # the query as typed when it looks like a phone number
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phone)
+
+
+def is_phone_shaped(text: str) -> bool:
+    return bool(_PHONE_SHAPE.fullmatch(text)) and sum(char.isdigit() for char in text) >= MIN_PHONE_DIGITS
+
+
+def is_fragment(word: str) -> bool:
+    """Whether ``word`` is also matched inside texts (a trigram index serves three characters or more)."""
+    return len(word) >= MIN_FRAGMENT
+
+
+def parse_query(text: str) -> SearchQuery:
+    """A phone-shaped query is a phone number; if it is a single word ("4500012345") it may also be a code.
+    Words too short to match anything by index are left out; a query with nothing left finds nothing."""
+    text = " ".join(text.split())
+    phone = text if is_phone_shaped(text) else ""
+    words = () if phone and " " in text else tuple(w for w in text.split()[:MAX_WORDS] if len(w) >= MIN_CODE)
+    return SearchQuery(words=words, phone=phone)
+
+
+def first_of_each(
+    queryset: QuerySet[_M], arms: Sequence[Q], order: Sequence[str | Combinable], limit: int
+) -> QuerySet[_M]:
+    """The first ``limit`` rows of ``queryset`` in ``order`` that meet any of ``arms``.
+
+    Each arm is asked on its own, for its own first ``limit`` rows, and only those are merged: PostgreSQL then plans
+    each arm by itself (walk an index in ``order`` and stop early when the arm is common; sort the few rows its index
+    finds when it is rare), where one OR of all the arms would read every row of the commonest one, or scan the whole
+    table for a rare one. A database that cannot slice the parts of a UNION (SQLite) gets the plain OR."""
+    if not arms:
+        return queryset.none()
+    if not connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        return queryset.filter(functools.reduce(operator.or_, arms)).order_by(*order)[:limit]
+    firsts = [queryset.filter(arm).order_by(*order).values("pk")[:limit] for arm in arms]
+    return queryset.filter(pk__in=firsts[0].union(*firsts[1:])).order_by(*order)[:limit]
 
 
 @dataclass(frozen=True)
@@ -29,6 +102,10 @@ _providers: list[SearchProvider] = []
 def register(provider: SearchProvider) -> None:
     if all(p.key != provider.key for p in _providers):
         _providers.append(provider)
+
+
+def providers() -> list[SearchProvider]:
+    return list(_providers)
 
 
 def search_all(user: AnyUser, query: str, limit: int = 10) -> list[tuple[SearchProvider, list[SearchHit]]]:

@@ -1,11 +1,18 @@
 """Reads for the partner list, its export and the API list: one filtered queryset, always through visible_to."""
 
+import functools
+import operator
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Reverse
+from django.db.models.lookups import StartsWith
 
 from trato.core.listing import ANY, ListParams, ListSpec
+from trato.core.search import MIN_CODE, MIN_FRAGMENT, first_of_each, is_fragment, parse_query
 from trato.partners import phones
 from trato.partners.duplicates import name_key, normalise_tax_id
 from trato.partners.models import KINDS, Contact, Partner, Tag
@@ -26,29 +33,66 @@ PARTNER_LIST = ListSpec(
 )
 
 
-def _word_matches(word: str) -> Q:
-    contacts = Contact.objects.filter(partner=OuterRef("pk")).filter(
-        Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
-    )
-    condition = (
-        Q(name__icontains=word)
-        | Q(ref__icontains=word)
-        | Q(email__icontains=word)
-        | Q(city__icontains=word)
-        | Q(tax_id__icontains=word)
-        | Q(Exists(contacts))
-    )
-    if key := name_key(word):
-        condition |= Q(name_key__contains=key)  # "perez" finds "Pérez"
-    if len(tax_id := normalise_tax_id(word)) >= 3:
-        condition |= Q(tax_id_normalized__contains=tax_id)  # "B-12.345" finds "B12345678"
+def name_fragment(word: str) -> Q:
+    """Partners whose name holds ``word``, accents and case ignored ("perez" finds "Pérez"): trigram-indexed."""
+    condition = Q(name__icontains=word)
+    if len(key := name_key(word)) >= MIN_FRAGMENT:
+        condition |= Q(name_key__contains=key)
     return condition
 
 
+def contact_fragment(word: str) -> Q:
+    return Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+
+
+def partner_arms(word: str, *, also: Q | None = None) -> list[Q]:
+    """What ``word`` finds, one condition per table it is looked up in (each served by that table's indexes): the
+    beginning of the ERP code or tax id, a fragment of the name, e-mail or city, a fragment of a contact's name or
+    e-mail. ``also``: one more condition on the partner (a phone number)."""
+    own = Q(ref__istartswith=word)
+    if len(tax_id := normalise_tax_id(word)) >= MIN_CODE:
+        own |= Q(tax_id_normalized__startswith=tax_id)  # "B-12.345" finds "B12345678"
+    if also is not None:
+        own |= also
+    if not is_fragment(word):
+        return [own]
+    own |= name_fragment(word) | Q(email__icontains=word) | Q(city__icontains=word)
+    contacts = Contact.objects.filter(partner=OuterRef("pk")).filter(contact_fragment(word))
+    return [own, Q(Exists(contacts))]
+
+
+def _search(queryset, q: str, *, first: tuple[Sequence[str | Combinable], int] | None = None):
+    query = parse_query(q)
+    if not query:
+        return queryset.none()
+    phone = phone_condition(query.phone) if query.phone else None
+    if not query.words:  # a phone number typed with spaces
+        queryset = queryset.filter(phone)
+        return queryset.order_by(*first[0])[: first[1]] if first else queryset
+    # With a phone number there is only one word (the number without spaces): either may match.
+    if first is None:
+        for word in query.words:
+            parts = [Partner.objects.filter(arm).values("pk").order_by() for arm in partner_arms(word, also=phone)]
+            queryset = queryset.filter(pk__in=parts[0].union(*parts[1:]))
+        return queryset
+    lead = max(query.words, key=len)
+    for word in query.words:
+        if word is not lead:
+            queryset = queryset.filter(functools.reduce(operator.or_, partner_arms(word)))
+    return first_of_each(queryset, partner_arms(lead, also=phone), *first)
+
+
 def search(queryset, q: str):
-    for word in q.split()[:8]:
-        queryset = queryset.filter(_word_matches(word))
-    return queryset
+    """The partners every word of ``q`` finds, for lists (which count them all): per word, one UNION of its arms,
+    since an OR across tables could use no index (trato/core/search.py says how a query is read). A phone number
+    is looked up by its E.164 form."""
+    return _search(queryset, q)
+
+
+def first_found(queryset, q: str, order: Sequence[str | Combinable], limit: int):
+    """The first ``limit`` partners in ``order`` that ``q`` finds (the global search): the longest word's arms are
+    asked one by one for their first rows (core.search.first_of_each), the other words checked on those."""
+    return _search(queryset, q, first=(order, limit))
 
 
 def filter_partners(queryset, *, q: str = "", kind: str = "", tag: str = "", salesperson: str = "",
@@ -100,13 +144,27 @@ class PhoneMatches:
 NO_MATCH = PhoneMatches("", [], [])
 
 
-def _phone_condition(lookup: str, key: str) -> Q:
-    return Q(**{f"phone_e164__{lookup}": key}) | Q(**{f"mobile_e164__{lookup}": key})
+def _phone_key_condition(key: str) -> Q:
+    """An E.164 key ("+34976123456") by equality; trailing digits ("976123456") as the beginning of the reversed
+    number, which an index on reverse(phone_e164) serves (PostgreSQL; a suffix match could use no index)."""
+    if key.startswith("+"):
+        return Q(phone_e164=key) | Q(mobile_e164=key)
+    backwards = key[::-1]
+    return Q(StartsWith(Reverse("phone_e164"), backwards)) | Q(StartsWith(Reverse("mobile_e164"), backwards))
 
 
-def _matching(key: str, lookup: str, user) -> tuple[list[Partner], list[Contact]]:
-    partners = Partner.objects.filter(is_archived=False).filter(_phone_condition(lookup, key))
-    contacts = Contact.objects.filter(is_archived=False).filter(_phone_condition(lookup, key)).select_related("partner")
+def phone_condition(number: str, region: str | None = None) -> Q:
+    """Partners or contacts with this number, exactly or by its trailing national digits; nobody when the text
+    holds no number."""
+    condition = Q(pk__in=[])
+    for key in phones.match_keys(number, region):
+        condition |= _phone_key_condition(key)
+    return condition
+
+
+def _matching(condition: Q, user) -> tuple[list[Partner], list[Contact]]:
+    partners = Partner.objects.filter(is_archived=False).filter(condition)
+    contacts = Contact.objects.filter(is_archived=False).filter(condition).select_related("partner")
     if user is not None:
         partners, contacts = partners.visible_to(user), contacts.visible_to(user)
     return list(partners.order_by("name", "pk")[:20]), list(contacts.order_by("last_name", "pk")[:20])
@@ -115,12 +173,9 @@ def _matching(key: str, lookup: str, user) -> tuple[list[Partner], list[Contact]
 def phone_matches(number: str, *, user=None, region: str | None = None) -> PhoneMatches:
     """Partners and contacts with this number: the exact E.164 first (indexed); only if none has it, those whose
     stored number ends with the same national digits (a phone system that drops or garbles the country prefix).
-    With ``user``, only records that user may see. The trailing-digits step is a suffix match the E.164 indexes
-    cannot serve; it runs only when the exact step found nobody."""
-    keys = phones.match_keys(number, region)
-    for key in keys:
-        lookup = "exact" if key.startswith("+") else "endswith"
-        partners, contacts = _matching(key, lookup, user)
+    With ``user``, only records that user may see. Both steps are index lookups (_phone_key_condition)."""
+    for key in phones.match_keys(number, region):
+        partners, contacts = _matching(_phone_key_condition(key), user)
         if partners or contacts:
-            return PhoneMatches("e164" if lookup == "exact" else "digits", partners, contacts)
+            return PhoneMatches("e164" if key.startswith("+") else "digits", partners, contacts)
     return NO_MATCH
