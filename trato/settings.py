@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "trato.numbering",
     "trato.webhooks",
     "trato.reports",
+    "trato.bench",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,8 @@ TRATO_PHONE_REGION = env_str("TRATO_PHONE_REGION", "ES")
 TRATO_ATTACHMENT_MAX_BYTES = env_int("TRATO_ATTACHMENT_MAX_MB", 25) * 1024 * 1024
 TRATO_API_MAX_PAGE_SIZE = 100
 TRATO_LIST_PAGE_SIZE = 25
+# Lists and the API count matching records up to this many; past it they say "more than" (docs/bench.md).
+TRATO_COUNT_LIMIT = 1_000
 TRATO_CURRENCY = env_str("TRATO_CURRENCY", "EUR")  # ISO 4217 code of the amounts reports show
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -11,19 +11,26 @@ reference is unique per kind on that ground, so a clash never reveals a claim th
 Categories: a user sees those of the kinds of claims they see, and configures those of the kinds they manage.
 """
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
 
 from trato.accounts.roles import AFTER_SALES, PURCHASING, SALES, Role, roles_of
 
 CUSTOMER, SUPPLIER, INTERNAL = "customer", "supplier", "internal"
 
 
+# The conditions never join a to-many relation (assignees, team members): those are EXISTS / IN subqueries, so
+# visible_to filters the claims table directly, each claim once (core/access.py, single_valued).
+
+
 def _assigned(user) -> Q:
-    return Q(responsible=user) | Q(assignees=user)
+    assignees = apps.get_model("claims", "Claim").assignees.through.objects.filter(claim=OuterRef("pk"), user=user)
+    return Q(responsible=user) | Q(Exists(assignees))
 
 
 def _customers_of(user) -> Q:
-    return Q(partner__salesperson=user) | Q(partner__salesperson__sales_teams__leader=user)
+    members = apps.get_model("accounts", "SalesTeam").members.through.objects.filter(salesteam__leader=user)
+    return Q(partner__salesperson=user) | Q(partner__salesperson__in=members.values("user_id"))
 
 
 def visible_condition(user) -> Q:

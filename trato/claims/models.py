@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from trato.claims import access
-from trato.core.access import AccessQuerySet
+from trato.core.access import AccessQuerySet, following
 from trato.core.concurrency import VersionedModel
 
 # Costs and quantities are amounts, never negative: a credit is recorded as a resolution, not as a negative cost.
@@ -90,7 +90,8 @@ class Category(models.Model):
 
 
 class ClaimQuerySet(AccessQuerySet):
-    access = access  # visible_condition / editable_condition (they join the assignees: hence a subquery)
+    access = access  # visible_condition / editable_condition
+    single_valued = True  # assignees and team members are subqueries in access.py
 
     def overdue(self, today=None) -> "ClaimQuerySet":
         today = today or timezone.localdate()
@@ -154,7 +155,13 @@ class Claim(VersionedModel):
         ordering = ["-received_on", "-pk"]
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
-        indexes = [models.Index(fields=["kind", "state", "deadline"], name="claim_kind_state_deadline")]
+        indexes = [
+            models.Index(fields=["kind", "state", "deadline"], name="claim_kind_state_deadline"),
+            # The list's default order and its deep pages (an index-only walk: core.listing.page_rows), and the
+            # board's finished columns, newest first.
+            models.Index(fields=["received_on", "id"], name="claim_received_id"),
+            models.Index(fields=["state", "received_on", "id"], name="claim_state_received_id"),
+        ]
         # Unique per kind, not across kinds: whoever may create a kind of claim sees all claims of that kind
         # (access.py), so a clash never tells them about a claim they may not see.
         constraints = [
@@ -181,10 +188,10 @@ class ClaimPartQuerySet(AccessQuerySet):
     claim_path = "claim"
 
     def visible_to(self, user) -> "ClaimPartQuerySet":
-        return self.filter(**{f"{self.claim_path}__in": Claim.objects.visible_to(user)})
+        return following(self, self.claim_path, Claim.objects.visible_to(user))
 
     def editable_by(self, user) -> "ClaimPartQuerySet":
-        return self.filter(**{f"{self.claim_path}__in": Claim.objects.editable_by(user)})
+        return following(self, self.claim_path, Claim.objects.editable_by(user))
 
 
 class OriginLineQuerySet(ClaimPartQuerySet):

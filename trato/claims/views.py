@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from trato.accounts.models import User
 from trato.claims import access, selectors, services, workflow
 from trato.claims.erp_link import ErpDocumentForm, is_erp_link
 from trato.claims.export import export_headers as claim_export_headers
@@ -25,6 +24,7 @@ from trato.claims.forms import (
     ClaimForm,
     MoveForm,
     QuickCreateForm,
+    active_users,
     kind_for_partner,
     partner_heading,
 )
@@ -55,15 +55,14 @@ def show_error(form, error: DomainError) -> None:
 
 
 def _filter_choices(user) -> dict:
-    visible = Claim.objects.visible_to(user)
-    responsible = User.objects.filter(claims_responsible__in=visible).distinct().order_by("first_name", "username")
-    kinds = visible.order_by().values_list("kind", flat=True).distinct()
+    """The drop-downs: read from the small tables (categories of the kinds the user sees, active people), never by
+    scanning the claims."""
     return {
         "state_choices": State.choices,
         "kind_choices": Kind.choices,
         "origin_choices": OriginType.choices,
-        "category_choices": Category.objects.filter(kind__in=list(kinds)),
-        "responsible_choices": [(u.username, str(u)) for u in responsible],
+        "category_choices": Category.objects.visible_to(user),
+        "responsible_choices": [(u.username, str(u)) for u in active_users()],
     }
 
 

@@ -45,6 +45,10 @@ class AccessRules(Protocol):
 class AccessQuerySet(models.QuerySet[_M]):
     # The app's access module: visible_condition(user) and editable_condition(user), each a Q on this model.
     access: AccessRules | None = None
+    # True when the module's conditions never join a to-many relation (they use Exists or __in subqueries
+    # instead): rows are then filtered directly, as a DBA would write it. Otherwise each row is found once
+    # through a pk IN (subquery), which costs a second pass over the table.
+    single_valued = False
 
     def visible_to(self, user: AnyUser) -> Self:
         return self._meeting(self._access().visible_condition(user))
@@ -62,7 +66,20 @@ class AccessQuerySet(models.QuerySet[_M]):
         so they are applied in a subquery rather than joined into this queryset."""
         if not condition:  # Q(): everything, as for administrators
             return self.all()
+        if self.single_valued:
+            return self.filter(condition)
         return self.filter(pk__in=self.model._default_manager.filter(condition).values("pk"))
+
+
+_QS = TypeVar("_QS", bound=models.QuerySet[Any])
+
+
+def following(queryset: _QS, path: str, parents: models.QuerySet[Any]) -> _QS:
+    """The rows of ``queryset`` whose ``path`` record is among ``parents`` (a contact follows its company, a claim's
+    document its claim); all of them when ``parents`` is unfiltered, as for administrators."""
+    if not parents.query.has_filters():
+        return queryset.all()
+    return queryset.filter(**{f"{path}__in": parents})
 
 
 def access_queryset(model_or_queryset: type[_M] | models.QuerySet[_M]) -> AccessQuerySet[_M]:

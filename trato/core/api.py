@@ -22,7 +22,7 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from trato.core.errors import DomainError, FieldErrors
-from trato.core.listing import ListParams, ListSpec
+from trato.core.listing import ListParams, ListSpec, counted, page_rows
 
 if TYPE_CHECKING:
     from trato.accounts.models import User
@@ -218,7 +218,9 @@ ItemOut = TypeVar("ItemOut")
 class Page(Schema, Generic[ItemOut]):
     """One page of any list: ``response=Page[PartnerOut]`` (named ``PartnerOutPage`` in the OpenAPI schema)."""
 
-    count: int = Field(description="how many records match, on every page")
+    count: int = Field(description="how many records match, counted up to a limit (see count_is_exact)")
+    count_is_exact: bool = Field(description="false when more records match than were counted (count is the limit)")
+    has_next: bool = Field(description="whether a next page has records")
     page: int
     page_size: int
     items: list[ItemOut]
@@ -229,14 +231,17 @@ class Page(Schema, Generic[ItemOut]):
 
 
 def paginate(queryset: QuerySet[Any], page: PageIn) -> dict[str, Any]:
-    """One COUNT and one SELECT, whatever the page size."""
-    count = queryset.count()
+    """One bounded COUNT and one SELECT whatever the page size (two on deep pages: core.listing.page_rows)."""
+    count, exact = counted(queryset)
     start = (page.page - 1) * page.page_size
+    rows = page_rows(queryset, start, page.page_size + 1)  # one more: is there a next page?
     return {
         "count": count,
+        "count_is_exact": exact,
+        "has_next": len(rows) > page.page_size,
         "page": page.page,
         "page_size": page.page_size,
-        "items": list(queryset[start : start + page.page_size]),
+        "items": rows[: page.page_size],
     }
 
 

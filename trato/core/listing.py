@@ -13,12 +13,13 @@ shown. A value that is not allowed is ignored (the list shows as if it were abse
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 _Row = TypeVar("_Row", bound=Model)
@@ -101,7 +102,51 @@ def query_string(query: QueryDict, **changes: str | None) -> str:
     return "?" + urlencode(sorted(params.lists()), doseq=True)
 
 
+def counted(queryset: QuerySet[Any], limit: int | None = None) -> tuple[int, bool]:
+    """(how many rows match, counting at most ``limit``; whether that is all of them). Counting 200,000 claims
+    costs more than showing a page of them; past the limit a list says "more than …"."""
+    limit = limit or settings.TRATO_COUNT_LIMIT
+    found = queryset.order_by()[: limit + 1].count()
+    return min(found, limit), found <= limit
+
+
+def page_rows(queryset: QuerySet[_Row], start: int, size: int) -> list[_Row]:
+    """The rows ``start`` to ``start + size`` in the queryset's order. Deep pages first find the rows' keys (an
+    index-only walk when an index matches the sort) and then read only those rows, instead of reading and
+    discarding every row before ``start``."""
+    if start < DEFERRED_FROM:
+        return list(queryset[start : start + size])
+    keys = list(queryset.values_list("pk", flat=True)[start : start + size])
+    rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+    return [rows[key] for key in keys if key in rows]
+
+
+DEFERRED_FROM = 500  # from this offset on, page_rows reads keys first
+
+
+class BoundedPaginator(Paginator):  # type: ignore[type-arg]  # over querysets of any model
+    """Django's paginator with a bounded count (``count_is_exact`` says whether it is all) and cheap deep pages."""
+
+    @cached_property
+    def _counted(self) -> tuple[int, bool]:
+        return counted(cast(QuerySet[Any], self.object_list))
+
+    @cached_property
+    def count(self) -> int:
+        return self._counted[0]
+
+    @property
+    def count_is_exact(self) -> bool:
+        return self._counted[1]
+
+    def page(self, number: Any) -> Page[_Row]:
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        rows = page_rows(cast(QuerySet[Any], self.object_list), start, self.per_page)
+        return cast(Page[_Row], self._get_page(rows, number, self))  # type: ignore[attr-defined]  # Django's own hook
+
+
 def paginate(queryset: QuerySet[_Row], params: ListParams, per_page: int | None = None) -> Page[_Row]:
-    """One COUNT and one SELECT; a page number out of range shows the nearest page."""
-    paginator = Paginator(queryset, per_page or settings.TRATO_LIST_PAGE_SIZE)
+    """One bounded COUNT and one SELECT (two on deep pages); a page number out of range shows the nearest page."""
+    paginator = BoundedPaginator(queryset, per_page or settings.TRATO_LIST_PAGE_SIZE)
     return paginator.get_page(params.page)

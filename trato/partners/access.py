@@ -10,6 +10,7 @@
 
 from django.db.models import Q
 
+from trato.accounts.models import SalesTeam
 from trato.accounts.roles import Role, has_role, roles_of
 
 SEES_PROSPECTS = {Role.ADMINISTRATOR, Role.SALES_USER, Role.SALES_MANAGER}
@@ -19,6 +20,8 @@ SEES_SUPPLIERS = {Role.ADMINISTRATOR, Role.PURCHASING_USER, Role.PURCHASING_MANA
 
 def visible_condition(user) -> Q:
     roles = roles_of(user)
+    if Role.ADMINISTRATOR in roles:
+        return Q()
     condition = Q(pk__in=[])
     if roles & SEES_PROSPECTS:
         condition |= Q(is_prospect=True)
@@ -34,7 +37,8 @@ def _sales_condition(user, roles) -> Q:
     if Role.SALES_MANAGER in roles:
         return prospect_or_customer
     if Role.SALES_USER in roles:
-        mine = Q(salesperson=user) | Q(salesperson__isnull=True) | Q(salesperson__sales_teams__leader=user)
+        led = SalesTeam.members.through.objects.filter(salesteam__leader=user).values("user_id")
+        mine = Q(salesperson=user) | Q(salesperson__isnull=True) | Q(salesperson__in=led)
         return prospect_or_customer & mine
     return Q(pk__in=[])
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from trato.core.access import AccessQuerySet
+from trato.core.access import AccessQuerySet, following
 from trato.core.concurrency import VersionedModel
 from trato.partners import access
 from trato.partners.access import creatable_kinds  # noqa: F401 (re-exported for forms and views)
@@ -16,6 +16,7 @@ KIND_LABELS = {"prospect": _("Prospect"), "customer": _("Customer"), "supplier":
 
 class PartnerQuerySet(AccessQuerySet):
     access = access  # partners/access.py: who sees and changes which partners
+    single_valued = True  # its conditions join no to-many relation
 
     def active(self) -> "PartnerQuerySet":
         return self.filter(is_archived=False)
@@ -136,10 +137,10 @@ class ContactQuerySet(AccessQuerySet):
     """A contact is seen and changed by whoever sees and changes its company."""
 
     def visible_to(self, user) -> "ContactQuerySet":
-        return self.filter(partner__in=Partner.objects.visible_to(user))
+        return following(self, "partner", Partner.objects.visible_to(user))
 
     def editable_by(self, user) -> "ContactQuerySet":
-        return self.filter(partner__in=Partner.objects.editable_by(user))
+        return following(self, "partner", Partner.objects.editable_by(user))
 
 
 class Contact(PhoneFieldsMixin, VersionedModel):

@@ -6,6 +6,7 @@ input, and the services decide and save.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,8 +44,11 @@ def _filter_choices(user) -> dict:
     archived_labels = {"active": _("Active"), "archived": pgettext("partners filter", "Archived"), "all": _("All")}
     return {
         "kind_choices": [(kind, KIND_LABELS[kind]) for kind in KINDS],
+        # A tag is offered if some partner the user sees carries it: one EXISTS per tag, not a scan of the partners.
         "tag_choices": list(
-            Tag.objects.filter(partners__in=Partner.objects.visible_to(user)).distinct().values_list("name", flat=True)
+            Tag.objects.filter(Exists(Partner.objects.visible_to(user).filter(tags=OuterRef("pk"))))
+            .order_by("name")
+            .values_list("name", flat=True)
         ),
         "salesperson_choices": [(u.username, str(u)) for u in salespeople],
         "archived_choices": [(value, archived_labels[value]) for value in ARCHIVED_CHOICES],
