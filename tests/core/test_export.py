@@ -5,12 +5,15 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.utils import timezone
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from trato.core.export import EXPORT_FORMATS, export_response, neutralise
+from trato.core import export
+from trato.core.export import EXPORT_FORMATS, chunks, export_response, neutralise
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1",
-           "  =1+1", "\n=1+1"]  # fmt: skip
+           "  =1+1", "\n=1+1", "\u00a0=1+1"]  # fmt: skip
 
 
 def _csv_rows(response) -> list[list[str]]:
@@ -135,3 +138,86 @@ def test_rows_may_be_a_generator():
     response = export_response(filename="x", headers=["N", "Texto"], rows=rows, fmt="csv")
 
     assert _csv_rows(response)[1:] == [["0", "Fila 0"], ["1", "Fila 1"], ["2", "Fila 2"]]
+
+
+# Streaming: bounded memory whatever the number of rows
+
+
+def test_a_csv_download_is_streamed_while_its_rows_are_read(monkeypatch):
+    monkeypatch.setattr(export, "CSV_ROWS_PER_WRITE", 10)
+    read = []
+
+    def rows():
+        for i in range(25):
+            read.append(i)
+            yield [i, f"Fila {i}"]
+
+    response = export_response(filename="x", headers=["N", "Texto"], rows=rows(), fmt="csv")
+
+    assert isinstance(response, StreamingHttpResponse) and response.streaming
+    parts = iter(response.streaming_content)
+    assert next(parts) == "\ufeffN,Texto\r\n".encode() and read == []
+    assert next(parts).startswith(b"0,Fila 0\r\n") and len(read) == 10  # one write's rows held, not the download's
+    assert b"".join(parts).endswith(b"24,Fila 24\r\n") and len(read) == 25
+
+
+def test_a_streamed_csv_is_written_in_the_language_and_time_zone_of_the_request_that_asked_for_it():
+    moment = datetime.datetime(2025, 7, 1, 10, 30, tzinfo=datetime.UTC)
+
+    def rows():  # read lazily, as a queryset is: after the view has returned
+        yield [gettext("yes"), moment, timezone.localdate(moment)]
+
+    with translation.override("es"), timezone.override("Europe/Madrid"):
+        response = export_response(filename="x", headers=["Vencida", "Cerrada", "Día"], rows=rows(), fmt="csv")
+    with translation.override("en"), timezone.override("America/New_York"):
+        assert _csv_rows(response)[1] == ["sí", "2025-07-01 12:30", "2025-07-01"]
+
+
+def test_a_download_cut_short_closes_the_rows_it_was_reading(monkeypatch, db):  # db: closing ends the request
+    monkeypatch.setattr(export, "CSV_ROWS_PER_WRITE", 2)
+    closed = []
+
+    def rows():  # as a database cursor: closing it is what frees the connection
+        try:
+            yield from ([i] for i in range(100))
+        finally:
+            closed.append(True)
+
+    response = export_response(filename="x", headers=["N"], rows=rows(), fmt="csv")
+    parts = iter(response.streaming_content)
+    next(parts), next(parts)
+    assert closed == []
+
+    response.close()  # what the server does when the client goes away
+
+    assert closed == [True]
+
+
+def test_an_xlsx_download_is_sent_from_a_temporary_file_that_is_gone_once_sent(db):  # db: closing ends the request
+    rows = ([i, f"Fila {i}"] for i in range(1000))
+
+    response = export_response(filename="x", headers=["N", "Texto"], rows=rows, fmt="xlsx")
+
+    assert isinstance(response, FileResponse)
+    file = response.file_to_stream
+    body = response.getvalue()
+    assert int(response["Content-Length"]) == len(body)
+    assert openpyxl.load_workbook(io.BytesIO(body)).active.cell(row=1001, column=2).value == "Fila 999"
+    response.close()
+    assert file.closed  # an anonymous temporary file: closing it removes it
+
+
+def test_chunks_cuts_rows_into_lists_of_a_size_and_closes_what_it_reads():
+    closed = []
+
+    def rows():
+        try:
+            yield from range(7)
+        finally:
+            closed.append(True)
+
+    assert list(chunks(rows(), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    reads = chunks(rows(), 3)
+    assert next(reads) == [0, 1, 2]
+    reads.close()
+    assert closed == [True, True]

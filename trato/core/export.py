@@ -32,6 +32,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
 XLSX_MAX_CELL_CHARS = 32767  # Excel refuses to open a file with a longer cell
 PASS_THROUGH = (int, float, Decimal, datetime.date, datetime.time)  # bool is an int
 CSV_ROWS_PER_WRITE = 500  # rows written per part of a streamed CSV: few, large writes to the client
@@ -50,8 +51,12 @@ def neutralise(value: object) -> Cell:
         return ""
     if isinstance(value, PASS_THROUGH):
         return value
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES) or text.lstrip().startswith(FORMULA_PREFIXES):
+    return _neutral_text(str(value))
+
+
+def _neutral_text(text: str) -> str:
+    first = text[:1]  # every formula prefix is one character; after leading spaces, "=1+1" still runs
+    if first in _FORMULA_FIRST or (first.isspace() and text.lstrip()[:1] in _FORMULA_FIRST):
         return "'" + text
     return text
 
@@ -64,10 +69,11 @@ def _local_naive(value: datetime.datetime) -> datetime.datetime:
 
 
 def _csv_cell(value: object) -> Cell:
-    value = neutralise(value)
+    if type(value) is str:  # most cells: the quick way
+        return _neutral_text(value)
     if isinstance(value, datetime.datetime):
         return _local_naive(value).isoformat(sep=" ", timespec="minutes")
-    return value
+    return neutralise(value)
 
 
 def _xlsx_value(value: object) -> Cell | None:
@@ -116,21 +122,25 @@ def _close(iterable: object) -> None:
 
 
 def _as_the_reader(parts: Iterator[bytes]) -> Iterator[bytes]:
-    """Each part made in the language and time zone of the request that asked for it.
+    """Each part made in the language and time zone of the request that asked for it (those active now).
 
     A streamed body is read after the view has returned (on another thread under ASGI), when the request's
     language and time zone may no longer be active; the rows' labels, yes/no and times must still be the reader's.
     """
     language, zone = translation.get_language(), timezone.get_current_timezone()
-    try:
-        while True:
-            with translation.override(language), timezone.override(zone):
-                part = next(parts, None)
-            if part is None:
-                return
-            yield part
-    finally:
-        _close(parts)
+
+    def made_as_the_reader() -> Iterator[bytes]:
+        try:
+            while True:
+                with translation.override(language), timezone.override(zone):
+                    part = next(parts, None)
+                if part is None:
+                    return
+                yield part
+        finally:
+            _close(parts)
+
+    return made_as_the_reader()
 
 
 def _xlsx_file(headers: Sequence[object], rows: Iterable[Sequence[object]], title: str) -> IO[bytes]:

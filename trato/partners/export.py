@@ -53,7 +53,9 @@ def export_headers() -> list[str]:
 
 def _person(first_name: str | None, last_name: str | None, username: str | None) -> str:
     """As a user is shown (User.__str__): the full name, else the username; nobody is ""."""
-    return f"{first_name} {last_name}".strip() or username or ""
+    if username is None:  # no user: the outer join found nobody
+        return ""
+    return f"{first_name} {last_name}".strip() or username
 
 
 def _tags(partner_ids: list[int]) -> dict[int, str]:
