@@ -7,7 +7,7 @@ PORT ?= 8000
 # The suite runs on this many processes (pytest-xdist); TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= 2
 
-.PHONY: run test coverage install install-dev npm lint format migrate demo messages clean
+.PHONY: run test bench coverage install install-dev npm lint format migrate demo messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ run: demo
 
 test: install-dev
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The bench (docs/bench.md): builds a realistic data set in its own PostgreSQL database (created if missing) and
+# times every list, board, search, report, record page, export and API page against its raw SQL, for each role.
+# BENCH_ARGS passes flags: --claims 200000 --partners 100000 --entries 1000000 --repeat 30 --only claims --rebuild
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/trato_bench
+bench: install-dev
+	DEBUG=0 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
