@@ -2,6 +2,7 @@
 """What `make bench` times for the global search (/search/): each shape of query against the raw SQL that finds the
 same records through the same kind of index (trato/bench/)."""
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from trato.bench.context import BenchContext, scalar
@@ -13,18 +14,18 @@ LIMIT = 10  # hits per provider
 
 def _claim_number(ctx: BenchContext) -> str:
     sql = f"SELECT c.number FROM claims_claim c WHERE {claims_visible(ctx)} ORDER BY md5(c.id::text) LIMIT 1"
-    return ctx.sample("search.number", lambda ctx: scalar(sql, {"uid": ctx.uid}))
+    return str(ctx.sample("search.number", lambda ctx: scalar(sql, {"uid": ctx.uid})))
 
 
 def _document(ctx: BenchContext) -> str:
     sql = f"""SELECT d.number FROM claims_origindocument d JOIN claims_claim c ON c.id = d.claim_id
               WHERE {claims_visible(ctx)} ORDER BY md5(d.id::text) LIMIT 1"""
-    return ctx.sample("search.document", lambda ctx: scalar(sql, {"uid": ctx.uid}))
+    return str(ctx.sample("search.document", lambda ctx: scalar(sql, {"uid": ctx.uid})))
 
 
 def _phone(ctx: BenchContext) -> str:
     sql = f"SELECT p.phone FROM partners_partner p WHERE {partners_visible(ctx)} ORDER BY md5(p.id::text) LIMIT 1"
-    return ctx.sample("search.phone", lambda ctx: scalar(sql, {"uid": ctx.uid}))
+    return str(ctx.sample("search.phone", lambda ctx: scalar(sql, {"uid": ctx.uid})))
 
 
 CLAIM_HIT = "SELECT c.id, c.number, c.subject, c.state, p.name FROM claims_claim c LEFT JOIN partners_partner p ON p.id = c.partner_id"
@@ -73,7 +74,7 @@ def by_words(ctx: BenchContext) -> list[RawQuery]:
     ]  # fmt: skip
 
 
-def _search(query) -> object:
+def _search(query: str | Callable[[BenchContext], str]) -> Callable[[BenchContext], str]:
     return lambda ctx: "/search/?" + urlencode({"q": query(ctx) if callable(query) else query})
 
 

@@ -4,13 +4,14 @@ absolute (≤ 1 s); the raw SQL beside it is the core of the same figures (count
 product with the top rows, time to close, costs), for scale."""
 
 import datetime
+from collections.abc import Callable
 
 from trato.bench.context import BenchContext
 from trato.bench.registry import Operation, RawQuery, register
 from trato.bench.sql import claims_visible
 
 
-def figures(months: int):
+def figures(months: int) -> Callable[[BenchContext], list[RawQuery]]:
     def raw(ctx: BenchContext) -> list[RawQuery]:
         since = datetime.date.today().replace(day=1) - datetime.timedelta(days=31 * (months - 1))
         params = {"uid": ctx.uid, "since": since.replace(day=1)}
