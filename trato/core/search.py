@@ -1,14 +1,17 @@
 """Global search: each app registers a provider that searches only what the user may see.
 
-A search first recognises what was typed and then asks the index that answers it (docs/claims.md, "How the search reads what you type"):
+A search first recognises what was typed and then asks the index that answers it (docs/claims.md, "How the search
+reads what you type"):
 
 - a query shaped like a phone number (digits, "+", spaces, dashes, dots, parentheses; at least 6 digits) is looked
-  up by its E.164 form (partners' phone normalisation), never by substring;
-- otherwise it is split into words (at most ``MAX_WORDS``), and a record must match every word. Each word is
-  matched against the beginning of the record's codes (claim number, document number, product code, ERP code,
-  tax id: equality or prefix, served by B-tree indexes) and, if it has at least ``MIN_FRAGMENT`` characters, as a
-  fragment of its texts (subject, names, e-mail, city: served by trigram indexes on PostgreSQL). Codes are never
-  matched by substring: no index could serve it. A provider may recognise more shapes of its own (claim numbers).
+  up by its E.164 form (partners' phone normalisation), never by substring; typed as one word, it may also be a code;
+- otherwise it is split into words (at most ``MAX_WORDS``, each of at least ``MIN_CODE`` characters), and a record
+  must match every word. A word is looked up at the beginning of the record's codes (claim number, document number,
+  product code, ERP code, tax id: equality or prefix, served by B-tree indexes). A word shaped like a code (letters
+  and digits, dashes, dots, slashes: "ALB-24-1033", "4500012345") is only that; any other word with three letters
+  in a row is also looked up inside the record's texts (subject, names, e-mail, city: trigram indexes on
+  PostgreSQL). Codes are never matched by substring: no index could serve it. A provider may recognise more shapes
+  of its own (claim numbers).
 """
 
 import functools
@@ -27,10 +30,11 @@ from trato.core.types import AnyUser
 
 MAX_WORDS = 8
 MIN_CODE = 2  # a one-character prefix would match a large part of any code column
-MIN_FRAGMENT = 3  # pg_trgm extracts no trigram from a shorter fragment: it would read the whole index
 MIN_PHONE_DIGITS = 6
 
 _PHONE_SHAPE = re.compile(r"\+?[\d\s().\-]+")
+_CODE_SHAPE = re.compile(r"[\w./-]*\d[\w./-]*")
+_TRIGRAM = re.compile(r"[^\W_]{3}")  # three letters or digits in a row: what pg_trgm can look up
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -57,9 +61,15 @@ def is_phone_shaped(text: str) -> bool:
     return bool(_PHONE_SHAPE.fullmatch(text)) and sum(char.isdigit() for char in text) >= MIN_PHONE_DIGITS
 
 
+def is_code(word: str) -> bool:
+    """Letters and digits (at least one), dashes, dots, slashes: a document number, a product code, a tax id."""
+    return bool(_CODE_SHAPE.fullmatch(word))
+
+
 def is_fragment(word: str) -> bool:
-    """Whether ``word`` is also matched inside texts (a trigram index serves three characters or more)."""
-    return len(word) >= MIN_FRAGMENT
+    """Whether ``word`` is also looked up inside texts: not a code, and with three letters in a row (fewer give
+    a trigram index nothing to look up: it would read itself whole)."""
+    return bool(_TRIGRAM.search(word)) and not is_code(word)
 
 
 def parse_query(text: str) -> SearchQuery:

@@ -12,7 +12,7 @@ from django.db.models.functions import Reverse
 from django.db.models.lookups import StartsWith
 
 from trato.core.listing import ANY, ListParams, ListSpec
-from trato.core.search import MIN_CODE, MIN_FRAGMENT, first_of_each, is_fragment, parse_query
+from trato.core.search import MIN_CODE, first_of_each, is_fragment, parse_query
 from trato.partners import phones
 from trato.partners.duplicates import name_key, normalise_tax_id
 from trato.partners.models import KINDS, Contact, Partner, Tag
@@ -36,7 +36,7 @@ PARTNER_LIST = ListSpec(
 def name_fragment(word: str) -> Q:
     """Partners whose name holds ``word``, accents and case ignored ("perez" finds "Pérez"): trigram-indexed."""
     condition = Q(name__icontains=word)
-    if len(key := name_key(word)) >= MIN_FRAGMENT:
+    if is_fragment(key := name_key(word)):
         condition |= Q(name_key__contains=key)
     return condition
 
