@@ -2,26 +2,22 @@
 there.
 
 Each index is on the very expression Django writes for the lookup it serves: ``icontains`` is
-``UPPER(col::text) LIKE UPPER('%abc%')`` (a pg_trgm GIN index per column: the planner prices a multicolumn one as if
-every search read all its columns), ``istartswith`` is ``UPPER(col::text) LIKE UPPER('abc%')`` (a B-tree with
-text_pattern_ops, which serves a prefix whatever the collation), and a phone number's trailing digits are a prefix of
-``REVERSE(phone_e164)``. The tax id's prefix is served by Django's varchar_pattern_ops index on tax_id_normalized, an
-E.164 number by the plain index on phone_e164.
+``UPPER(col::text) LIKE UPPER('%abc%')`` (pg_trgm GIN; one multicolumn index per table serves a fragment of any of
+its columns), ``istartswith`` is ``UPPER(col::text) LIKE UPPER('abc%')`` (a B-tree with text_pattern_ops), and a
+phone number's trailing digits are a prefix of ``REVERSE(phone_e164)``. The tax id's prefix is served by Django's
+varchar_pattern_ops index on tax_id_normalized, an E.164 number by the plain index on phone_e164.
 """
 
 from django.db import migrations
 
 INDEXES = {
-    "partner_name_trgm": "partners_partner USING gin ((UPPER(name::text)) gin_trgm_ops)",
-    "partner_name_key_trgm": "partners_partner USING gin (name_key gin_trgm_ops)",
-    "partner_email_trgm": "partners_partner USING gin ((UPPER(email::text)) gin_trgm_ops)",
-    "partner_city_trgm": "partners_partner USING gin ((UPPER(city::text)) gin_trgm_ops)",
+    "partner_search_trgm": "partners_partner USING gin ((UPPER(name::text)) gin_trgm_ops, name_key gin_trgm_ops, "
+    "(UPPER(email::text)) gin_trgm_ops, (UPPER(city::text)) gin_trgm_ops)",
     "partner_ref_upper": "partners_partner ((UPPER(ref::text)) text_pattern_ops)",
     "partner_phone_reversed": "partners_partner ((REVERSE(phone_e164::text)) text_pattern_ops)",
     "partner_mobile_reversed": "partners_partner ((REVERSE(mobile_e164::text)) text_pattern_ops)",
-    "contact_first_name_trgm": "partners_contact USING gin ((UPPER(first_name::text)) gin_trgm_ops)",
-    "contact_last_name_trgm": "partners_contact USING gin ((UPPER(last_name::text)) gin_trgm_ops)",
-    "contact_email_trgm": "partners_contact USING gin ((UPPER(email::text)) gin_trgm_ops)",
+    "contact_search_trgm": "partners_contact USING gin ((UPPER(first_name::text)) gin_trgm_ops, "
+    "(UPPER(last_name::text)) gin_trgm_ops, (UPPER(email::text)) gin_trgm_ops)",
     "contact_phone_reversed": "partners_contact ((REVERSE(phone_e164::text)) text_pattern_ops)",
     "contact_mobile_reversed": "partners_contact ((REVERSE(mobile_e164::text)) text_pattern_ops)",
 }
