@@ -66,7 +66,7 @@ def partners_section():
         key="partners",
         title="Socios comerciales",
         may_see=lambda user: has_role(user, Role.ADMINISTRATOR),
-        tables={"partners": lambda user, period, filters: TABLE},
+        tables={"partners": lambda user, period, filters, top: TABLE},
     )
     registry.register(section)
     yield section

@@ -34,7 +34,7 @@ def calls():
 def fake_section(calls):
     """A section only quality managers may see, whose one table records what it was asked for."""
 
-    def build(user, period: Period, filters) -> Table:
+    def build(user, period: Period, filters, top) -> Table:
         calls.append((user.username, period, dict(filters)))
         columns = [Column("Name"), Column("Calls", ColumnType.COUNT), Column("Spent", ColumnType.AMOUNT)]
         rows = [["Llamadas perdidas", 1234, Decimal("1234.50")]]

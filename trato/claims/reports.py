@@ -1,22 +1,23 @@
 """The claims section of /reports/: counts per month and dimension, time to close, overdue, supplier ranking, cost.
 
 Registered with the reports app (found by its autodiscovery of ``<app>/reports.py``). Every figure starts from
-``Claim.objects.visible_to(user)``, so a report never counts a claim its reader may not see. Each table is one or two
-aggregate queries (GROUP BY month and dimension), whatever the number of claims; only the 90th percentile of time to
-close is computed in Python, because SQLite has no percentile function.
+``Claim.objects.visible_to(user)``, so a report never counts a claim its reader may not see. Every table is a fixed
+number of aggregate queries whatever the period and the number of claims: the tables per dimension and the supplier
+ranking are rankings (trato/reports/ranking.py), whose first rows the page shows with one "Others" row, and whose
+download streams every row from the database.
 """
 
 import datetime
 import math
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -25,7 +26,8 @@ from trato.accounts.roles import AFTER_SALES, PURCHASING, SALES, Role, roles_of
 from trato.claims.models import Claim, Kind, OriginType, Repair, State
 from trato.reports import registry
 from trato.reports.periods import Period, month_label
-from trato.reports.tables import Chart, Column, ColumnType, Table
+from trato.reports.ranking import Group, Measure, Ranking, as_month
+from trato.reports.tables import Chart, Column, ColumnType, Table, others_label
 
 OPEN_STATES = (State.DRAFT, State.OPEN)
 ZERO = Decimal("0.00")
@@ -58,10 +60,15 @@ class Dimension:
     key: str
     title: str | Promise
     column: str | Promise
-    field: str  # what to group on
+    field: str  # the value that makes a row (a category's name, a partner, a product code)
+    label_field: str = ""  # what the row shows when ``field`` is an id (the partner's name); empty: ``field`` itself
     only_kind: str = ""  # the supplier dimension counts supplier claims only, the customer one customer claims
     label: Callable[[object], str] = str
     skip_empty: bool = False  # a claim without a product code is not a product's claim
+    # A claim may have several values (documents, lines): it counts once under each of them (its id counted once per
+    # cell), and the total may be more than the number of claims.
+    several: bool = False
+    note: str | Promise = ""
 
 
 def _choice_label(choices: list[tuple[Any, Any]]) -> Callable[[object], str]:
@@ -77,52 +84,88 @@ DIMENSIONS = [
         gettext_lazy("Origin document"),
         "origins__doc_type",
         label=_choice_label(OriginType.choices),
+        several=True,
+        note=gettext_lazy(
+            "A claim with documents of several types counts once under each, so the total can be more than the "
+            "number of claims."
+        ),
     ),  # fmt: skip
-    Dimension("supplier", gettext_lazy("By supplier"), gettext_lazy("Supplier"), "partner__name", Kind.SUPPLIER),
-    Dimension("customer", gettext_lazy("By customer"), gettext_lazy("Customer"), "partner__name", Kind.CUSTOMER),
+    Dimension(
+        "supplier", gettext_lazy("By supplier"), gettext_lazy("Supplier"), "partner", "partner__name", Kind.SUPPLIER
+    ),
+    Dimension(
+        "customer", gettext_lazy("By customer"), gettext_lazy("Customer"), "partner", "partner__name", Kind.CUSTOMER
+    ),
     Dimension(
         "product",
         gettext_lazy("By product"),
         gettext_lazy("Product code"),
         "origins__lines__product_code",
         skip_empty=True,
+        several=True,
+        note=gettext_lazy(
+            "A claim with several products counts once under each, so the total can be more than the number of claims."
+        ),
     ),  # fmt: skip
 ]
-CHART_SERIES = 8  # more lines than this make a chart unreadable; the table has every row
+CHART_SERIES = 8  # more series than this make a chart unreadable; the table has the top rows, the download all
+# Per cell (a value and a month): the claims received, and how many of them are open and closed now. A claim with
+# several values (two lines of one product) is one fact per line: counted once per cell through its id.
+COUNTS = (
+    Measure("received"),
+    Measure("open", only=("state", OPEN_STATES)),
+    Measure("closed", only=("state", (State.CLOSED,))),
+)
+DISTINCT_COUNTS = (
+    Measure("received", distinct="claim"),
+    Measure("open", only=("state", OPEN_STATES), distinct="claim"),
+    Measure("closed", only=("state", (State.CLOSED,)), distinct="claim"),
+)
 
 
-def _counts_by(claims: QuerySet[Claim], dimension: Dimension) -> list[dict[str, Any]]:
+def dimension_ranking(claims: QuerySet[Claim], dimension: Dimension) -> Ranking:
     if dimension.only_kind:
         claims = claims.filter(kind=dimension.only_kind)
-    return list(
-        claims.annotate(month=TruncMonth("received_on"))
-        .values(dimension.field, "month")
-        .annotate(
-            total=Count("pk", distinct=True),
-            open=Count("pk", distinct=True, filter=Q(state__in=OPEN_STATES)),
-            closed=Count("pk", distinct=True, filter=Q(state=State.CLOSED)),
-        )
-        .order_by()
-    )
+    if dimension.skip_empty:
+        claims = claims.filter(**{f"{dimension.field}__gt": ""})
+    fields: dict[str, Any] = {
+        "key": F(dimension.field),
+        "label": F(dimension.label_field or dimension.field),
+        "month": TruncMonth("received_on"),
+    }
+    counts = COUNTS
+    if dimension.several:  # one fact per document or line: the claim's id counts it once per cell
+        fields["claim"], counts = F("pk"), DISTINCT_COUNTS
+    facts = claims.values("state", **fields)
+    return Ranking(facts, "key", "label", counts, rank_by="received", across="month", convert_across=as_month)
 
 
 def _none_label(dimension: Dimension) -> str:
     return _("(none)") if dimension.key != "origin_type" else _("(no origin document)")
 
 
-def dimension_table(user: Any, period: Period, kind: str, dimension: Dimension) -> Table:
+def _dimension_row(label: str, group: Group, months: list[datetime.date]) -> list[Any]:
+    received = [group.value("received", month) for month in months]
+    return [label, *received, group.sum("open"), group.sum("closed"), sum(received)]
+
+
+def _dimension_label(dimension: Dimension, group: Group) -> str:
+    return dimension.label(group.label) if group.label not in (None, "") else _none_label(dimension)
+
+
+def _dimension_rows(ranking: Ranking, dimension: Dimension, months: list[datetime.date]) -> Iterator[list[Any]]:
+    """Every row of the download, then the total, summed while the rows go by."""
+    total = Group(None, None, _("Total"), members=0)
+    for group in ranking.all():
+        total.add(group)
+        yield _dimension_row(_dimension_label(dimension, group), group, months)
+    if total.members:
+        yield _dimension_row(_("Total"), total, months)
+
+
+def dimension_table(user: Any, period: Period, kind: str, dimension: Dimension, top: int | None) -> Table:
     months = period.months
-    per_value: dict[str, dict[str, Any]] = defaultdict(lambda: {"months": defaultdict(int), "open": 0, "closed": 0})
-    for row in _counts_by(claims_in(user, period, kind), dimension):
-        value = row[dimension.field]
-        if dimension.skip_empty and value in (None, ""):
-            continue
-        label = dimension.label(value) if value not in (None, "") else _none_label(dimension)
-        figures = per_value[label]
-        figures["months"][_month_key(row["month"])] += row["total"]
-        figures["open"] += row["open"]
-        figures["closed"] += row["closed"]
-    ranked = sorted(per_value.items(), key=lambda item: (-sum(item[1]["months"].values()), item[0]))
+    ranking = dimension_ranking(claims_in(user, period, kind), dimension)
     columns = [
         Column(dimension.column),
         *(Column(month_label(m), COUNT) for m in months),
@@ -130,17 +173,23 @@ def dimension_table(user: Any, period: Period, kind: str, dimension: Dimension) 
         Column(pgettext("report count", "Closed"), COUNT),
         Column(_("Total"), COUNT),
     ]
-    rows = [
-        [label, *(f["months"][m] for m in months), f["open"], f["closed"], sum(f["months"].values())]
-        for label, f in ranked
-    ]
-    chart = Chart(
+    table = Table(dimension.key, dimension.title, columns, empty_message=NO_CLAIMS, note=dimension.note)
+    if top is None:
+        table.stream = lambda: _dimension_rows(ranking, dimension, months)
+        return table
+    found = ranking.top(top)
+    table.rows = [_dimension_row(_dimension_label(dimension, group), group, months) for group in found.rows]
+    if found.others is not None:
+        table.others = _dimension_row(others_label(found.others.members), found.others, months)
+    if table.rows:
+        table.total = _dimension_row(_("Total"), found.total(), months)
+    table.chart = Chart(
         "bar",
         labels=[month_label(m) for m in months],
-        datasets=[{"label": label, "data": [f["months"][m] for m in months]} for label, f in ranked[:CHART_SERIES]],
+        datasets=[{"label": row[0], "data": row[1 : len(months) + 1]} for row in table.rows[:CHART_SERIES]],
         stacked=True,
     )
-    return Table(dimension.key, dimension.title, columns, rows, chart, empty_message=NO_CLAIMS)
+    return table
 
 
 # Received and closed per month -------------------------------------------------------------------------------------
@@ -174,30 +223,26 @@ def overview_table(user: Any, period: Period, kind: str = "") -> Table:
         Column(pgettext("report count", "Received"), COUNT),
         Column(pgettext("report count", "Closed"), COUNT),
     ]
-    return Table("overview", _("Received and closed per month"), columns, rows, chart, empty_message=NO_CLAIMS)
+    total: list[Any] = [_("Total"), sum(row[1] for row in rows), sum(row[2] for row in rows)]
+    return Table(
+        "overview", _("Received and closed per month"), columns, rows, chart, empty_message=NO_CLAIMS, total=total
+    )
 
 
 def _closed_in(user: Any, period: Period, kind: str = "") -> QuerySet[Claim]:
-    """Claims closed within the period (whenever they were received)."""
-    claims = Claim.objects.visible_to(user).filter(
-        state=State.CLOSED, closed_at__date__gte=period.start, closed_at__date__lte=period.end
-    )
+    """Claims closed within the period (whenever they were received), its days read in the current time zone."""
+    start = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min))
+    # A range on closed_at itself (not on its date in the time zone), so the index on closed_at serves it.
+    claims = Claim.objects.visible_to(user).filter(state=State.CLOSED, closed_at__gte=start, closed_at__lt=end)
     return claims.filter(kind=kind) if kind else claims
 
 
 # Time to close ----------------------------------------------------------------------------------------------------
 
 
-def percentile(values: list[datetime.timedelta], fraction: float) -> datetime.timedelta | None:
-    """The nearest-rank percentile of ``values`` (None when empty): the smallest value ≥ that share of them."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
-
-
-def average(values: list[datetime.timedelta]) -> datetime.timedelta | None:
-    return sum(values, datetime.timedelta()) / len(values) if values else None
+def _nearest_rank(count: int, fraction: float) -> int:
+    return max(math.ceil(fraction * count) - 1, 0)
 
 
 def days(duration: datetime.timedelta | None) -> Decimal | None:
@@ -215,14 +260,24 @@ class Summary:
 
 
 def summary(user: Any, period: Period, kind: str = "") -> Summary:
-    durations = [d for d in _closed_in(user, period, kind).values_list("time_to_close", flat=True) if d is not None]
+    """Three queries whatever the number of claims: count and average, the 90th percentile's row, overdue now.
+
+    The percentile is the nearest rank, read in SQL as the row at that place in time-to-close order (SQLite has no
+    percentile function, and the durations are never all fetched)."""
+    durations = _closed_in(user, period, kind).filter(time_to_close__isnull=False)
+    figures = durations.aggregate(closed=Count("pk"), average=Avg("time_to_close"))
+    closed: int = figures["closed"]
+    p90 = None
+    if closed:
+        ordered = durations.order_by("time_to_close").values_list("time_to_close", flat=True)
+        p90 = ordered[_nearest_rank(closed, 0.9)]
     overdue_claims = Claim.objects.visible_to(user).overdue()
     if kind:
         overdue_claims = overdue_claims.filter(kind=kind)
     return Summary(
-        closed=len(durations),
-        average_days=days(average(durations)),
-        p90_days=days(percentile(durations, 0.9)),
+        closed=closed,
+        average_days=days(figures["average"]),
+        p90_days=days(p90),
         overdue=overdue_claims.count(),
     )
 
@@ -241,41 +296,67 @@ def time_to_close_table(user: Any, period: Period, kind: str = "") -> Table:
 
 # Supplier ranking and cost ---------------------------------------------------------------------------------------
 
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
-def _repair_cost_by(claims: QuerySet[Claim], group_field: str) -> dict[Any, Decimal]:
-    repairs = Repair.objects.filter(claim__in=claims.values("pk"), cost__isnull=False)
-    return dict(
-        repairs.values(f"claim__{group_field}")
-        .annotate(cost=Sum("cost"))
-        .order_by()
-        .values_list(f"claim__{group_field}", "cost")
+
+def _repairs_cost() -> Subquery:
+    """What a claim's repairs cost, summed in a subquery so that the claim itself is counted once."""
+    repairs = Repair.objects.filter(claim=OuterRef("pk"), cost__isnull=False).order_by().values("claim")
+    return Subquery(repairs.annotate(cost=Sum("cost")).values("cost"), output_field=MONEY)
+
+
+def supplier_ranking(claims: QuerySet[Claim]) -> Ranking:
+    facts = claims.filter(kind=Kind.SUPPLIER, partner__isnull=False).values(
+        key=F("partner"),
+        label=F("partner__name"),
+        cost=Coalesce("resolution_cost", Value(ZERO), output_field=MONEY)
+        + Coalesce(_repairs_cost(), Value(ZERO), output_field=MONEY),
     )
+    measures = (Measure("claims"), Measure("cost", sum_of="cost", decimals=2))
+    return Ranking(facts, "key", "label", measures, rank_by="claims")
 
 
-def supplier_ranking_table(user: Any, period: Period, kind: str = "") -> Table:
-    """Suppliers by number of non-conformities: count, share of all of them, and what they cost."""
-    claims = claims_in(user, period, kind).filter(kind=Kind.SUPPLIER, partner__isnull=False)
-    counted = list(
-        claims.values("partner", "partner__name")
-        .annotate(count=Count("pk"), cost=Sum("resolution_cost"))
-        .order_by("-count", "partner__name")
-    )
-    repair_costs = _repair_cost_by(claims, "partner")
-    total = sum(row["count"] for row in counted)
-    rows: list[list[Any]] = [
-        [
-            position,
-            row["partner__name"],
-            row["count"],
-            (Decimal(100 * row["count"]) / total).quantize(Decimal("0.1")),
-            (row["cost"] or ZERO) + (repair_costs.get(row["partner"]) or ZERO),
-        ]
-        for position, row in enumerate(counted, start=1)
-    ]
-    top = rows[:10]
-    datasets = [{"label": _("Claims"), "data": [row[2] for row in top]}]
-    chart = Chart("bar", [row[1] for row in top], datasets, horizontal=True)
-    return Table("supplier_ranking", _("Supplier ranking"), _ranking_columns(), rows, chart, empty_message=NO_CLAIMS)
+def _share(count: int, total: int) -> Decimal:
+    return (Decimal(100 * count) / total).quantize(Decimal("0.1"))
+
+
+def _ranking_row(position: Any, label: str, group: Group, total: int) -> list[Any]:
+    count = group.sum("claims")
+    return [position, label, count, _share(count, total) if total else None, group.sum("cost")]
+
+
+def supplier_ranking_table(user: Any, period: Period, kind: str = "", top: int | None = None) -> Table:
+    """Suppliers by number of non-conformities: count, share of all of them, and what they cost.
+
+    The Others row and the total add the counts and the costs up; their share is recomputed from the counts, and
+    they have no rank."""
+    ranking = supplier_ranking(claims_in(user, period, kind))
+    table = Table("supplier_ranking", _("Supplier ranking"), _ranking_columns(), empty_message=NO_CLAIMS)
+    if top is None:
+        table.stream = lambda: _ranking_rows(ranking, claims_in(user, period, kind))
+        return table
+    found = ranking.top(top)
+    total = found.total()
+    count = total.sum("claims")
+    table.rows = [_ranking_row(group.position, group.label, group, count) for group in found.rows]
+    if found.others is not None:
+        table.others = _ranking_row("", others_label(found.others.members), found.others, count)
+    if table.rows:
+        table.total = _ranking_row("", _("Total"), total, count)
+    datasets = [{"label": _("Claims"), "data": [row[2] for row in table.rows]}]
+    table.chart = Chart("bar", [row[1] for row in table.rows], datasets, horizontal=True)
+    return table
+
+
+def _ranking_rows(ranking: Ranking, claims: QuerySet[Claim]) -> Iterator[list[Any]]:
+    """Every supplier, then the total; the share needs the total count first: one small count before the rows."""
+    count = claims.filter(kind=Kind.SUPPLIER, partner__isnull=False).count()
+    total = Group(None, None, _("Total"), members=0)
+    for group in ranking.all():
+        total.add(group)
+        yield _ranking_row(group.position, group.label, group, count)
+    if total.members:
+        yield _ranking_row("", _("Total"), total, count)
 
 
 def _ranking_columns() -> list[Column]:
@@ -291,28 +372,21 @@ def _ranking_columns() -> list[Column]:
 def cost_table(user: Any, period: Period, kind: str = "") -> Table:
     """Resolution cost plus repairs' cost, per month the claims were received."""
     claims = claims_in(user, period, kind)
-    resolution = {
-        _month_key(month): cost or ZERO
-        for month, cost in claims.annotate(month=TruncMonth("received_on"))
-        .values("month")
-        .annotate(cost=Sum("resolution_cost"))
-        .order_by()
-        .values_list("month", "cost")
-    }
-    repairs: dict[datetime.date, Decimal] = defaultdict(lambda: ZERO)
-    for day, cost in _repair_cost_by(claims, "received_on").items():  # per day received; months summed here
-        repairs[day.replace(day=1)] += cost or ZERO
+    resolution = _sum_per_month(claims, "received_on", "resolution_cost")
+    repairs = _sum_per_month(
+        Repair.objects.filter(claim__in=claims.values("pk"), cost__isnull=False), "claim__received_on", "cost"
+    )
     rows: list[list[Any]] = []
     for month in period.months:
-        claim_cost = resolution.get(month, ZERO)
-        rows.append([month_label(month), claim_cost, repairs[month], claim_cost + repairs[month]])
-    rows.append([_("Total"), *(sum((row[i] for row in rows), ZERO) for i in (1, 2, 3))])
+        claim_cost, repair_cost = resolution.get(month, ZERO), repairs.get(month, ZERO)
+        rows.append([month_label(month), claim_cost, repair_cost, claim_cost + repair_cost])
+    total: list[Any] = [_("Total"), *(sum((row[i] for row in rows), ZERO) for i in (1, 2, 3))]
     chart = Chart(
         "bar",
-        labels=[row[0] for row in rows[:-1]],
+        labels=[row[0] for row in rows],
         datasets=[
-            {"label": _("Resolution"), "data": [row[1] for row in rows[:-1]]},
-            {"label": _("Repairs"), "data": [row[2] for row in rows[:-1]]},
+            {"label": _("Resolution"), "data": [row[1] for row in rows]},
+            {"label": _("Repairs"), "data": [row[2] for row in rows]},
         ],
         stacked=True,
     )
@@ -322,25 +396,38 @@ def cost_table(user: Any, period: Period, kind: str = "") -> Table:
         Column(_("Repairs cost"), AMOUNT),
         Column(_("Total"), AMOUNT),
     ]
-    return Table("cost", _("Cost of claims"), columns, rows, chart, empty_message=NO_CLAIMS)
+    return Table("cost", _("Cost of claims"), columns, rows, chart, empty_message=NO_CLAIMS, total=total)
+
+
+def _sum_per_month(rows: QuerySet[Any], date_field: str, amount: str) -> dict[datetime.date, Decimal]:
+    summed = (
+        rows.annotate(month=TruncMonth(date_field))
+        .values("month")
+        .annotate(amount=Sum(amount))
+        .order_by()
+        .values_list("month", "amount")
+    )
+    return {_month_key(month): amount or ZERO for month, amount in summed}
 
 
 # The section ------------------------------------------------------------------------------------------------------
 
 
 def _with_kind(build: Callable[..., Table]) -> registry.Builder:
-    return lambda user, period, filters: build(user, period, filters.get("kind", ""))
+    return lambda user, period, filters, top: build(user, period, filters.get("kind", ""))
 
 
 def _dimension_builder(dimension: Dimension) -> registry.Builder:
-    return lambda user, period, filters: dimension_table(user, period, filters.get("kind", ""), dimension)
+    return lambda user, period, filters, top: dimension_table(user, period, filters.get("kind", ""), dimension, top)
 
 
 TABLES: dict[str, registry.Builder] = {
     "overview": _with_kind(overview_table),
     **{dimension.key: _dimension_builder(dimension) for dimension in DIMENSIONS},
     "time_to_close": _with_kind(time_to_close_table),
-    "supplier_ranking": _with_kind(supplier_ranking_table),
+    "supplier_ranking": lambda user, period, filters, top: supplier_ranking_table(
+        user, period, filters.get("kind", ""), top
+    ),
     "cost": _with_kind(cost_table),
 }
 

@@ -12,10 +12,13 @@ from django import forms
 from django.utils.functional import Promise
 
 from trato.reports.periods import Period
-from trato.reports.tables import Table
+from trato.reports.tables import TOP_ROWS, Table
 
-# (user, period, filters) -> Table; filters is the cleaned data of the section's filter form ({} without one).
-Builder = Callable[[Any, Period, Mapping[str, Any]], Table]
+# (user, period, filters, top) -> Table; filters is the cleaned data of the section's filter form ({} without one).
+# top: the page shows that many rows of a long table and one "Others" row for the rest; None asks for every row, for
+# the download (a long table then streams them from the database: Table.stream). A short table (the months of the
+# period, a few single figures) has every row either way.
+Builder = Callable[[Any, Period, Mapping[str, Any], int | None], Table]
 
 
 @dataclass(frozen=True)
@@ -27,9 +30,16 @@ class Section:
     filter_form: type[forms.Form] | None = None  # the section's own filters, prefixed with its key in the query
     summary: str = ""  # the key of a table of single figures shown as cards above the others
     template: str = "reports/_section.html"  # a section may lay itself out differently
+    top: int = TOP_ROWS  # rows of a long table shown on the page (the rest is one "Others" row and the download)
 
     def build(self, user: Any, period: Period, filters: Mapping[str, Any]) -> list[Table]:
-        return [build(user, period, filters) for build in self.tables.values()]
+        """The tables as the page shows them."""
+        return [build(user, period, filters, self.top) for build in self.tables.values()]
+
+    def download(self, key: str, user: Any, period: Period, filters: Mapping[str, Any]) -> Table | None:
+        """The table ``key`` whole, for its CSV; None for a table the section does not have."""
+        build = self.tables.get(key)
+        return build(user, period, filters, None) if build is not None else None
 
 
 _sections: dict[str, Section] = {}

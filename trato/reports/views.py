@@ -64,10 +64,11 @@ def report_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def table_csv(request: HttpRequest, section: str, table: str) -> StreamingHttpResponse:
     found = registry.section_for(request.user, section)  # a section the reader may not see does not exist
-    build = found.tables.get(table) if found else None
-    if found is None or build is None:
+    if found is None or table not in found.tables:
         raise Http404
     selection = read_selection(request.GET, [found])
-    figures = build(request.user, selection.period, selection.filters_of(found))
+    figures = found.download(table, request.user, selection.period, selection.filters_of(found))
+    if figures is None:
+        raise Http404
     period = selection.period
     return csv_response(figures, f"{slugify(str(found.title))}-{table}-{period.start}-{period.end}")
