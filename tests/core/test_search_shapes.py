@@ -11,8 +11,8 @@ from django.urls import reverse
 from tests.claims.support import make_partner
 from tests.partners.factories import ContactFactory, PartnerFactory
 from trato.claims.models import Claim, Kind, OriginDocument, OriginLine, Repair
-from trato.claims.search import claim_provider
-from trato.core.search import SearchQuery, parse_query, providers, search_all
+from trato.claims.search import claim_provider, search_claims
+from trato.core.search import MAX_WAYS, SearchQuery, parse_query, providers, search_all
 from trato.partners.search import contact_provider, partner_provider
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +165,19 @@ def test_words_are_found_inside_subjects_and_names_and_every_word_must_match(adm
     assert found(partner_provider, sales_user, "aceros urquiza") == ["Aceros Cantábricos"]
     assert found(contact_provider, sales_user, "bego@cantab") == ["Begoña Urquiza"]
     assert found(contact_provider, sales_user, "urquiza begoña") == ["Begoña Urquiza"]
+
+
+def test_every_word_must_match_however_many_words_there_are(administrator):
+    """Past core.search.MAX_WAYS combinations of where each word may be, the last words are checked row by row."""
+    words = ["uno", "dos", "tres", "cuatro", "cinco", "seis"]
+    everything = claim(
+        "RC-2026-00001", subject=" ".join(words[:4]), partner=make_partner(Kind.CUSTOMER, name="Cinco Seis")
+    )
+    claim("RC-2026-00002", subject=" ".join(words[:4]), partner=make_partner(Kind.CUSTOMER, name="Cinco"))
+    assert 2 ** len(words) > MAX_WAYS
+    assert numbers(administrator, " ".join(reversed(words))) == {everything.number}
+    listed = search_claims(Claim.objects.all(), " ".join(words))
+    assert {c.number for c in listed} == {everything.number}
 
 
 def test_archived_partners_come_last_and_names_in_alphabetical_order_whatever_their_case(sales_user):

@@ -4,13 +4,13 @@ an index (trato/core/search.py says how a query is read; docs/claims.md, "How th
 - A word shaped like a claim number ("RC-2026-00042", "rc-2026-42", "2026-00042") finds that number only: the
   number written in full (the sequence padded to five digits; without a prefix, with each kind's prefix) or a
   number that begins as typed. The unique number index serves both.
-- Any other word finds the claims whose codes begin with it (number, ERP reference, origin document number,
-  product code or lot of a line, product code of a repair; case ignored: B-tree indexes on UPPER(column)) and, from
-  three characters, those whose subject or partner's name holds it (trigram indexes on PostgreSQL).
+- A word shaped like a code ("ALB-24-1033", "PRD-4471", "4500012345") finds the claims whose codes begin with it:
+  number, ERP reference, origin document number, product code or lot of a line, product code of a repair (case
+  ignored: B-tree indexes on UPPER(column)).
+- Any other word finds the claims whose number or ERP reference begins with it and, with three letters in a row,
+  those whose subject or partner's name holds it (trigram indexes on PostgreSQL).
 """
 
-import functools
-import operator
 import re
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -18,7 +18,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from trato.claims.models import NUMBER_PREFIX, Claim, OriginDocument, OriginLine, Repair
-from trato.core.search import SearchHit, SearchProvider, first_of_each, is_fragment, parse_query
+from trato.core.search import (
+    SearchHit,
+    SearchProvider,
+    every_way,
+    first_of_each,
+    is_code,
+    is_fragment,
+    matching_any,
+    parse_query,
+)
 from trato.partners.models import Partner
 from trato.partners.selectors import name_fragment
 
@@ -48,44 +57,36 @@ def claim_arms(word: str) -> list[Q]:
         return [by_number]
     claim = OuterRef("pk")
     own = Q(number__startswith=word.upper()) | Q(external_ref__istartswith=word)
-    lines = OriginLine.objects.filter(document__claim=claim)
-    arms = [
-        own | Q(subject__icontains=word) if is_fragment(word) else own,
-        Q(Exists(OriginDocument.objects.filter(claim=claim, number__istartswith=word))),
-        Q(Exists(lines.filter(Q(product_code__istartswith=word) | Q(lot__istartswith=word)))),
-        Q(Exists(Repair.objects.filter(claim=claim, product_code__istartswith=word))),
-    ]
-    if is_fragment(word):
-        arms.append(Q(Exists(Partner.objects.filter(pk=OuterRef("partner_id")).filter(name_fragment(word)))))
-    return arms
+    if is_code(word):
+        lines = OriginLine.objects.filter(document__claim=claim)
+        return [
+            own,
+            Q(Exists(OriginDocument.objects.filter(claim=claim, number__istartswith=word))),
+            Q(Exists(lines.filter(Q(product_code__istartswith=word) | Q(lot__istartswith=word)))),
+            Q(Exists(Repair.objects.filter(claim=claim, product_code__istartswith=word))),
+        ]
+    if not is_fragment(word):
+        return [own]
+    partner = Partner.objects.filter(pk=OuterRef("partner_id")).filter(name_fragment(word))
+    return [own | Q(subject__icontains=word), Q(Exists(partner))]
+
+
+def _ways(text: str) -> list[Q]:
+    words = parse_query(text).words
+    return every_way([claim_arms(word) for word in words]) if words else []
 
 
 def search_claims(queryset: QuerySet, text: str) -> QuerySet:
-    """The claims of ``queryset`` that every word finds (for lists, which count them all): per word, one UNION of
-    its arms, since an OR across tables could use no index. Words too short to look up are left out, and a query
-    with none left finds nothing."""
-    words = parse_query(text).words
-    if not words:
-        return queryset.none()
-    for word in words:
-        parts = [Claim.objects.filter(arm).values("pk").order_by() for arm in claim_arms(word)]
-        queryset = queryset.filter(pk__in=parts[0].union(*parts[1:]))
-    return queryset
+    """The claims of ``queryset`` that ``text`` finds, all of them (lists count them). Words too short to look up
+    are left out, and a query with none left finds nothing."""
+    return matching_any(queryset, _ways(text))
 
 
 def newest_found(queryset: QuerySet, text: str, limit: int) -> QuerySet:
-    """The newest ``limit`` claims of ``queryset`` that ``text`` finds (the global search). The longest word (the
-    likeliest to be rare: a code, a number) leads: its arms are asked one by one for their newest claims
-    (core.search.first_of_each), so a word half the claims hold costs no more than a rare one; the other words are
-    checked on the claims so found."""
-    words = parse_query(text).words
-    if not words:
-        return queryset.none()
-    lead = max(words, key=len)
-    for word in words:
-        if word is not lead:
-            queryset = queryset.filter(functools.reduce(operator.or_, claim_arms(word)))
-    return first_of_each(queryset, claim_arms(lead), NEWEST, limit)
+    """The newest ``limit`` claims of ``queryset`` that ``text`` finds (the global search): each way of matching is
+    asked for its own newest claims (core.search.first_of_each), so a word half the claims hold costs no more than
+    a rare one."""
+    return first_of_each(queryset, _ways(text), NEWEST, limit)
 
 
 def claim_url(claim: Claim) -> str:

@@ -29,6 +29,7 @@ from django.utils.functional import Promise
 from trato.core.types import AnyUser
 
 MAX_WORDS = 8
+MAX_WAYS = 16  # conjunctions a search is written as, at most (each is one more subquery to plan)
 MIN_CODE = 2  # a one-character prefix would match a large part of any code column
 MIN_PHONE_DIGITS = 6
 
@@ -79,6 +80,30 @@ def parse_query(text: str) -> SearchQuery:
     phone = text if is_phone_shaped(text) else ""
     words = () if phone and " " in text else tuple(w for w in text.split()[:MAX_WORDS] if len(w) >= MIN_CODE)
     return SearchQuery(words=words, phone=phone)
+
+
+def every_way(arms_by_word: Sequence[Sequence[Q]]) -> list[Q]:
+    """The ways a record can match every word: one arm of each word (a condition on one table), AND-ed. A search
+    written so, as an OR of ANDs, lets each AND be served by the indexes of the tables it names ("talleres norte":
+    both words in the name is one trigram BitmapAnd). Past ``MAX_WAYS`` combinations, the remaining words are
+    checked on each way's rows instead (the OR of their arms)."""
+    ways = [Q()]
+    checked = Q()
+    for arms in arms_by_word:
+        if len(ways) * len(arms) <= MAX_WAYS:
+            ways = [way & arm for way in ways for arm in arms]
+        else:
+            checked &= functools.reduce(operator.or_, arms)
+    return [way & checked for way in ways]
+
+
+def matching_any(queryset: QuerySet[_M], ways: Sequence[Q]) -> QuerySet[_M]:
+    """The rows of ``queryset`` that meet any of ``ways``, all of them (lists count them): one UNION of the ways'
+    ids, where one OR of them, across tables, could use no index."""
+    if not ways:
+        return queryset.none()
+    parts = [queryset.model._default_manager.filter(way).values("pk").order_by() for way in ways]
+    return queryset.filter(pk__in=parts[0].union(*parts[1:]))
 
 
 def first_of_each(

@@ -1,7 +1,5 @@
 """Reads for the partner list, its export and the API list: one filtered queryset, always through visible_to."""
 
-import functools
-import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,7 +10,7 @@ from django.db.models.functions import Reverse
 from django.db.models.lookups import StartsWith
 
 from trato.core.listing import ANY, ListParams, ListSpec
-from trato.core.search import MIN_CODE, first_of_each, is_fragment, parse_query
+from trato.core.search import MIN_CODE, every_way, first_of_each, is_fragment, matching_any, parse_query
 from trato.partners import phones
 from trato.partners.duplicates import name_key, normalise_tax_id
 from trato.partners.models import KINDS, Contact, Partner, Tag
@@ -61,38 +59,25 @@ def partner_arms(word: str, *, also: Q | None = None) -> list[Q]:
     return [own, Q(Exists(contacts))]
 
 
-def _search(queryset, q: str, *, first: tuple[Sequence[str | Combinable], int] | None = None):
+def _ways(q: str) -> list[Q]:
     query = parse_query(q)
-    if not query:
-        return queryset.none()
     phone = phone_condition(query.phone) if query.phone else None
-    if not query.words:  # a phone number typed with spaces
-        queryset = queryset.filter(phone)
-        return queryset.order_by(*first[0])[: first[1]] if first else queryset
+    if not query.words:  # a phone number typed with spaces, or nothing to look up
+        return [phone] if phone is not None else []
     # With a phone number there is only one word (the number without spaces): either may match.
-    if first is None:
-        for word in query.words:
-            parts = [Partner.objects.filter(arm).values("pk").order_by() for arm in partner_arms(word, also=phone)]
-            queryset = queryset.filter(pk__in=parts[0].union(*parts[1:]))
-        return queryset
-    lead = max(query.words, key=len)
-    for word in query.words:
-        if word is not lead:
-            queryset = queryset.filter(functools.reduce(operator.or_, partner_arms(word)))
-    return first_of_each(queryset, partner_arms(lead, also=phone), *first)
+    return every_way([partner_arms(word, also=phone) for word in query.words])
 
 
 def search(queryset, q: str):
-    """The partners every word of ``q`` finds, for lists (which count them all): per word, one UNION of its arms,
-    since an OR across tables could use no index (trato/core/search.py says how a query is read). A phone number
-    is looked up by its E.164 form."""
-    return _search(queryset, q)
+    """The partners ``q`` finds, all of them (lists count them): trato/core/search.py says how a query is read. A
+    phone number is looked up by its E.164 form."""
+    return matching_any(queryset, _ways(q))
 
 
 def first_found(queryset, q: str, order: Sequence[str | Combinable], limit: int):
-    """The first ``limit`` partners in ``order`` that ``q`` finds (the global search): the longest word's arms are
-    asked one by one for their first rows (core.search.first_of_each), the other words checked on those."""
-    return _search(queryset, q, first=(order, limit))
+    """The first ``limit`` partners in ``order`` that ``q`` finds (the global search): each way of matching is asked
+    for its own first rows (core.search.first_of_each)."""
+    return first_of_each(queryset, _ways(q), order, limit)
 
 
 def filter_partners(queryset, *, q: str = "", kind: str = "", tag: str = "", salesperson: str = "",
