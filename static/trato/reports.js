@@ -1,9 +1,8 @@
-// Draws the report charts (every section) from the JSON block the page carries; the tables beside them hold the same
-// figures, so without this file (or without Chart.js) nothing is lost.
+// Draws the report charts (every section) from the JSON blocks the page carries: one for the tables shown at once
+// (#report-charts), one per table the page loads later (#report-charts-<section>-<table>, swapped in by htmx). The
+// tables beside them hold the same figures, so without this file (or without Chart.js) nothing is lost.
 (() => {
-  const source = document.getElementById("report-charts");
-  if (!source || typeof window.Chart === "undefined") return;
-  const charts = JSON.parse(source.textContent);
+  if (typeof window.Chart === "undefined") return;
   const locale = document.documentElement.lang || undefined;
 
   function options(spec) {
@@ -20,13 +19,28 @@
     };
   }
 
-  document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
-    const spec = charts[canvas.dataset.chart];
-    if (!spec || !spec.labels.length) return;
-    new window.Chart(canvas, {
-      type: spec.type,
-      data: { labels: spec.labels, datasets: spec.datasets },
-      options: options(spec),
+  function specs() {
+    const charts = {};
+    document.querySelectorAll('script[id^="report-charts"]').forEach((source) => {
+      Object.assign(charts, JSON.parse(source.textContent));
     });
-  });
+    return charts;
+  }
+
+  function draw() {
+    const charts = specs();
+    document.querySelectorAll("canvas[data-chart]:not([data-drawn])").forEach((canvas) => {
+      const spec = charts[canvas.dataset.chart];
+      if (!spec || !spec.labels.length) return;
+      canvas.dataset.drawn = "true";
+      new window.Chart(canvas, {
+        type: spec.type,
+        data: { labels: spec.labels, datasets: spec.datasets },
+        options: options(spec),
+      });
+    });
+  }
+
+  draw();
+  document.body.addEventListener("htmx:afterSettle", draw); // a table loaded after the page
 })();

@@ -3,6 +3,7 @@ visible claims."""
 
 import datetime
 import itertools
+import re
 from decimal import Decimal
 
 import pytest
@@ -238,11 +239,31 @@ def test_the_page_shows_the_tables_the_chart_data_and_no_inline_script(one_of_ea
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Cliente Propio" in html
     assert '<script id="report-charts" type="application/json">' in html
     assert 'data-chart="claims.overview"' in html
     assert "vendor/chartjs/chart.umd.min.js" in html
     assert "trato/reports.js" in html
+    assert_no_inline_script(html)
+
+
+def test_the_rankings_load_after_the_page_from_their_own_address(one_of_each, after_sales_user, client_for):
+    client = client_for(after_sales_user)
+    html = client.get(reverse("reports:index")).content.decode()
+
+    address = reverse("reports:table", args=["claims", "customer"])
+    assert f'hx-get="{address}" hx-trigger="load"' in html
+    assert f'<a href="{address}">Open it on a page of its own</a>' in html
+    assert "Cliente Propio" not in html
+    part = client.get(address, headers={"HX-Request": "true"}).content.decode()
+    assert "Cliente Propio" in part
+    assert '<script id="report-charts-claims-customer" type="application/json">' in part
+    assert "<html" not in part
+    assert_no_inline_script(part)
+    page = client.get(address).content.decode()
+    assert "<html" in page and "Cliente Propio" in page and "trato/reports.js" in page
+
+
+def assert_no_inline_script(html: str) -> None:
     scripts = [tag for tag in html.split("<script")[1:] if "src=" not in tag.split(">")[0]]
     assert all('type="application/json"' in tag.split(">")[0] for tag in scripts)
 
@@ -290,13 +311,28 @@ def test_an_unknown_table_cannot_be_downloaded(administrator, client_for):
     assert client_for(administrator).get(reverse("reports:table_csv", args=["claims", "secrets"])).status_code == 404
 
 
-def test_the_page_runs_the_same_number_of_queries_whatever_the_number_of_claims(
-    administrator, client_for, django_assert_num_queries
+def later_addresses(html: str) -> list[str]:
+    return [address.replace("&amp;", "&") for address in re.findall(r'hx-get="([^"]+)"', html)]
+
+
+def queries_of(client, address: str, **headers) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(address, **headers)
+    return len(captured.captured_queries), response.content.decode()
+
+
+def test_the_page_and_each_later_table_run_the_same_number_of_queries_whatever_the_number_of_claims(
+    administrator, client_for
 ):
     client = client_for(administrator)
     closed_claim(days_to_close=2, resolution_cost=Decimal("1.00"))
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("reports:index"))
+    few = {address: queries_of(client, address)[0] for address in [reverse("reports:index")]}
+    few.update(
+        {
+            address: queries_of(client, address)[0]
+            for address in later_addresses(client.get("/reports/").content.decode())
+        }
+    )
     for index in range(15):
         kind = [Kind.CUSTOMER, Kind.SUPPLIER, Kind.INTERNAL][index % 3]
         category = Category.objects.create(kind=kind, name=f"Categoría {index}")
@@ -305,7 +341,8 @@ def test_the_page_runs_the_same_number_of_queries_whatever_the_number_of_claims(
         OriginLine.objects.create(document=document, product_code=f"P-{index}")
         Repair.objects.create(claim=claim, reference=f"R-{index}", cost=Decimal("2.00"))
 
-    with django_assert_num_queries(len(few.captured_queries)):
-        response = client.get(reverse("reports:index"))
+    many = {address: queries_of(client, address) for address in few}
 
-    assert "Categoría 14" in response.content.decode()
+    assert len(few) == 7  # the page and its six rankings
+    assert {address: count for address, (count, _) in many.items()} == few
+    assert "Categoría 14" in many[reverse("reports:table", args=["claims", "category"])][1]

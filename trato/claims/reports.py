@@ -331,7 +331,7 @@ def supplier_ranking_table(user: Any, period: Period, kind: str = "", top: int |
     The Others row and the total add the counts and the costs up; their share is recomputed from the counts, and
     they have no rank."""
     ranking = supplier_ranking(claims_in(user, period, kind))
-    table = Table("supplier_ranking", _("Supplier ranking"), _ranking_columns(), empty_message=NO_CLAIMS)
+    table = Table("supplier_ranking", str(LATER["supplier_ranking"]), _ranking_columns(), empty_message=NO_CLAIMS)
     if top is None:
         table.stream = lambda: _ranking_rows(ranking, claims_in(user, period, kind))
         return table
@@ -443,6 +443,13 @@ def may_see_claims_reports(user: Any) -> bool:
     return bool(user.is_authenticated) and Claim.objects.filter(Q(responsible=user) | Q(assignees=user)).exists()
 
 
+# The rankings read every claim of the period (the product and document ones every line and document too): the page
+# shows at once the figures per month and loads these after, each with a request of its own.
+LATER = {
+    **{dimension.key: dimension.title for dimension in DIMENSIONS},
+    "supplier_ranking": gettext_lazy("Supplier ranking"),
+}
+
 registry.register(
     registry.Section(
         key="claims",
@@ -451,5 +458,6 @@ registry.register(
         tables=TABLES,
         filter_form=ClaimsReportFilter,
         summary="time_to_close",
+        later=LATER,
     )
 )

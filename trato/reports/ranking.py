@@ -137,8 +137,11 @@ class Ranking:
             f"WITH {q('cells')} AS ({cells}), "
             f"{q('keys')} AS (SELECT {q('key')}, {q('label')}, SUM({q(self.rank_by)}) AS {q('total')} "
             f"FROM {q('cells')} GROUP BY {q('key')}, {q('label')}), "
+            # The first keys (a top-N sort of the keys, not a sort of all of them), then their positions.
+            f"{q('first')} AS (SELECT {q('key')}, {q('label')}, {q('total')} FROM {q('keys')} ORDER BY {order} "
+            f"LIMIT %s), "
             f"{q('top')} AS (SELECT {q('key')}, ROW_NUMBER() OVER (ORDER BY {order}) AS {q('position')} "
-            f"FROM {q('keys')} ORDER BY {order} LIMIT %s) "
+            f"FROM {q('first')}) "
             # A join on the key alone (a hash join), the key NULL (a claim without category) looked up on its own.
             f"SELECT COALESCE({q('top')}.{q('position')}, CASE WHEN {q('cells')}.{q('key')} IS NULL THEN "
             f"(SELECT {q('position')} FROM {q('top')} WHERE {q('key')} IS NULL) END, 0) AS {q('bucket')}, "
@@ -158,7 +161,7 @@ class Ranking:
         others = rows.pop(0, None)
         return Top([rows[position] for position in sorted(rows)], others)
 
-    def all(self, chunk_size: int = CHUNK_SIZE) -> Iterator[Group]:
+    def all(self, chunk_size: int | None = None) -> Iterator[Group]:
         """Every row in rank order, its cells read from the database ``chunk_size`` at a time (a server-side cursor
         on PostgreSQL), so a table of any length is never held whole in memory."""
         ranked, params = self._ranked_sql()
@@ -169,7 +172,7 @@ class Ranking:
             f"{ranked} SELECT {q('position')}, {q('key')}, {q('label')}{across}, {names} "
             f"FROM {q('ranked')} ORDER BY {q('position')}{across}"
         )
-        for position, cells in groupby(self._read(sql, params, chunk_size), key=lambda row: row[0]):
+        for position, cells in groupby(self._read(sql, params, chunk_size or CHUNK_SIZE), key=lambda row: row[0]):
             group: Group | None = None
             for _, key, label, *figures in cells:
                 group = group or Group(position, key, label)

@@ -5,7 +5,7 @@ A section says who may see it and how to build its tables. Its builders must cou
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -31,10 +31,17 @@ class Section:
     summary: str = ""  # the key of a table of single figures shown as cards above the others
     template: str = "reports/_section.html"  # a section may lay itself out differently
     top: int = TOP_ROWS  # rows of a long table shown on the page (the rest is one "Others" row and the download)
+    # Tables the page loads after it is shown, each with a request of its own (the longest to work out: rankings
+    # over every claim of the period), by key, with the title their place on the page shows meanwhile.
+    later: Mapping[str, str | Promise] = field(default_factory=dict)
 
     def build(self, user: Any, period: Period, filters: Mapping[str, Any]) -> list[Table]:
-        """The tables as the page shows them."""
-        return [build(user, period, filters, self.top) for build in self.tables.values()]
+        """The tables the page shows at once (not the ``later`` ones)."""
+        return [self.table(key, user, period, filters) for key in self.tables if key not in self.later]
+
+    def table(self, key: str, user: Any, period: Period, filters: Mapping[str, Any]) -> Table:
+        """The table ``key`` as the page shows it (its first ``top`` rows)."""
+        return self.tables[key](user, period, filters, self.top)
 
     def download(self, key: str, user: Any, period: Period, filters: Mapping[str, Any]) -> Table | None:
         """The table ``key`` whole, for its CSV; None for a table the section does not have."""

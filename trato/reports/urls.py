@@ -6,5 +6,6 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.report_index, name="index"),
+    path("<slug:section>/<slug:table>/", views.table_page, name="table"),
     path("<slug:section>/<slug:table>.csv", views.table_csv, name="table_csv"),
 ]
