@@ -119,6 +119,20 @@ def test_the_csv_of_the_claims_section_is_not_found_for_someone_without_a_role(o
     assert response.status_code == 404
 
 
+def test_the_later_tables_are_not_found_for_someone_without_a_role(one_of_each, outsider, client_for):
+    response = client_for(outsider).get(reverse("reports:table", args=["claims", "customer"]))
+
+    assert response.status_code == 404
+
+
+def test_a_purchasing_user_asking_for_the_customer_table_finds_it_empty(one_of_each, purchasing_user, client_for):
+    address = reverse("reports:table", args=["claims", "customer"])
+    html = client_for(purchasing_user).get(address, headers={"HX-Request": "true"}).content.decode()
+
+    assert "No claims in this period." in html
+    assert "Cliente" not in html
+
+
 def test_the_csv_of_a_purchasing_user_holds_no_customer(one_of_each, purchasing_user, client_for):
     response = client_for(purchasing_user).get(reverse("reports:table_csv", args=["claims", "customer"]))
 

@@ -189,25 +189,42 @@ def test_the_supplier_ranking_download_ranks_every_supplier_with_plain_numbers(p
     ]
 
 
-def test_a_reader_in_spanish_reads_the_others_and_the_total_in_spanish(purchasing_manager, client_for):
+READERS = {
+    "es": [
+        "Descargar la tabla completa (CSV)",
+        '<td class="text-end">3.703,50\u00a0€</td>',  # 3 × 1.234,50 for the first supplier
+        '<th scope="row" class="text-end"></th><td>Otros (2)</td><td class="text-end">2</td>',
+        '<td class="text-end">14,3\u00a0%</td><td class="text-end">2,00\u00a0€</td>',  # 2 of 14
+        '<td>Total</td><td class="text-end">14</td><td class="text-end">100,0\u00a0%</td>',
+        '<td class="text-end">3.714,50\u00a0€</td>',
+    ],
+    "en": [
+        "Download the whole table (CSV)",
+        '<td class="text-end">€3,703.50</td>',
+        '<th scope="row" class="text-end"></th><td>Others (2)</td><td class="text-end">2</td>',
+        '<td class="text-end">14.3%</td><td class="text-end">€2.00</td>',
+        '<td>Total</td><td class="text-end">14</td><td class="text-end">100.0%</td>',
+        '<td class="text-end">€3,714.50</td>',
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_others_and_the_total_are_written_in_the_readers_language(purchasing_manager, client_for, language):
     first = PartnerFactory(name="Proveedor 00", is_customer=False, is_supplier=True)
     for _ in range(3):
         claim(Kind.SUPPLIER, first, resolution_cost=Decimal("1234.50"))
     for index in range(1, 12):  # eleven more of one claim each: nine shown, two in Others
         supplier = PartnerFactory(name=f"Proveedor {index:02d}", is_customer=False, is_supplier=True)
         claim(Kind.SUPPLIER, supplier, resolution_cost=Decimal("1.00"))
-    purchasing_manager.language = "es"
+    purchasing_manager.language = language
     purchasing_manager.save(update_fields=["language"])
     address = reverse("reports:table", args=["claims", "supplier_ranking"])
 
     html = client_for(purchasing_manager).get(address).content.decode()
 
-    assert "Descargar la tabla completa (CSV)" in html
-    assert '<td class="text-end">3.703,50\u00a0€</td>' in html  # 3 × 1.234,50 for the first supplier
-    assert '<th scope="row" class="text-end"></th><td>Otros (2)</td><td class="text-end">2</td>' in html
-    assert '<td class="text-end">14,3\u00a0%</td><td class="text-end">2,00\u00a0€</td>' in html  # 2 of 14
-    assert '<td>Total</td><td class="text-end">14</td><td class="text-end">100,0\u00a0%</td>' in html
-    assert '<td class="text-end">3.714,50\u00a0€</td>' in html
+    for expected in READERS[language]:
+        assert expected in html
 
 
 def test_the_others_label_writes_its_count_in_the_readers_language():
