@@ -72,6 +72,14 @@ def test_a_claim_number_is_found_however_it_is_typed(administrator):
     assert numbers(administrator, "2026-42") == {"RC-2026-00042", "RP-2026-00042"}
 
 
+def test_a_number_without_a_claim_prefix_may_also_be_a_document(administrator):
+    claim("RC-2026-00042")
+    invoice = with_document(claim("RC-2026-00001"), "FV-2026-00042")
+    order = with_document(claim("RC-2026-00002"), "2026-00042-B")
+    assert numbers(administrator, "FV-2026-00042") == {invoice.number}
+    assert numbers(administrator, "2026-00042") == {"RC-2026-00042", order.number}
+
+
 def test_a_claim_number_being_typed_finds_the_numbers_that_begin_so(administrator):
     for sequence in (40, 41, 49, 50, 4):
         claim(f"RC-2026-{sequence:05d}")

@@ -1,9 +1,9 @@
 """Claim search, for the list's and the API's ``q`` and the global search: which claims a word finds, each through
 an index (trato/core/search.py says how a query is read; docs/claims.md, "How the search reads what you type").
 
-- A word shaped like a claim number ("RC-2026-00042", "rc-2026-42", "2026-00042") finds that number only: the
-  number written in full (the sequence padded to five digits; without a prefix, with each kind's prefix) or a
-  number that begins as typed. The unique number index serves both.
+- A word shaped like a claim number ("RC-2026-00042", "rc-2026-42") finds that number only: the number written in
+  full (the sequence padded to five digits) or the numbers that begin as typed; the unique number index serves both.
+  Without its prefix ("2026-00042") it finds the number of each kind, and is a code too.
 - A word shaped like a code ("ALB-24-1033", "PRD-4471", "4500012345") finds the claims whose codes begin with it:
   number, ERP reference, origin document number, product code or lot of a line, product code of a repair (case
   ignored: B-tree indexes on UPPER(column)).
@@ -33,18 +33,17 @@ from trato.partners.selectors import name_fragment
 
 NUMBER_WIDTH = 5  # the sequence's width in a claim number (numbering.services.next_number)
 NEWEST = ("-received_on", "-pk")
-_CLAIM_NUMBER = re.compile(r"(?:(?P<prefix>[A-Za-z]{2})-)?(?P<year>\d{4})-(?P<sequence>\d{1,6})")
+_PREFIXES = "|".join(NUMBER_PREFIX.values())
+_CLAIM_NUMBER = re.compile(rf"(?:(?P<prefix>{_PREFIXES})-)?(?P<year>\d{{4}})-(?P<sequence>\d{{1,6}})", re.IGNORECASE)
 
 
-def number_condition(word: str) -> Q | None:
-    """The claims a word shaped like a claim number stands for; None for any other word."""
-    match = _CLAIM_NUMBER.fullmatch(word)
-    if match is None:
-        return None
+def number_condition(match: re.Match[str]) -> Q:
+    """The claims a word shaped like a claim number stands for: that number in full, or the numbers that begin as
+    typed (it may still be being typed)."""
     prefixes = [match["prefix"].upper()] if match["prefix"] else list(NUMBER_PREFIX.values())
     year, sequence = match["year"], match["sequence"]
     condition = Q(number__in=[f"{prefix}-{year}-{sequence.zfill(NUMBER_WIDTH)}" for prefix in prefixes])
-    for prefix in prefixes:  # still being typed: "RC-2026-0004" also finds RC-2026-00040 … 00049
+    for prefix in prefixes:  # "RC-2026-0004" also finds RC-2026-00040 … 00049
         condition |= Q(number__startswith=f"{prefix}-{year}-{sequence}")
     return condition
 
@@ -53,10 +52,13 @@ def claim_arms(word: str) -> list[Q]:
     """What ``word`` finds, one condition per table it is looked up in, each served by that table's indexes. The
     other tables are asked with EXISTS, which PostgreSQL plans either way round: from the few rows their index
     finds, or as a probe by claim while it walks the claims in order."""
-    if (by_number := number_condition(word)) is not None:
-        return [by_number]
+    number = _CLAIM_NUMBER.fullmatch(word)
+    if number and number["prefix"]:  # "rc-2026-42": a claim number and nothing else
+        return [number_condition(number)]
     claim = OuterRef("pk")
     own = Q(number__startswith=word.upper()) | Q(external_ref__istartswith=word)
+    if number:  # "2026-00042": a claim's number without its prefix, or a document's number
+        own |= number_condition(number)
     if is_code(word):
         lines = OriginLine.objects.filter(document__claim=claim)
         return [
