@@ -27,7 +27,7 @@ LAST_MONTH = (THIS_MONTH - datetime.timedelta(days=1)).replace(day=1)
 PERIOD = Period(start=LAST_MONTH, end=TODAY)
 MONTHS = [LAST_MONTH, THIS_MONTH]
 STATES = [State.OPEN, State.CLOSED, State.DRAFT, State.CLOSED]
-# Claims per customer: ties (5, 5 and the ones) are ranked by name.
+# Claims per customer: ties (5, 5 and the ones) are ranked in the order the customers were created.
 CLAIMS_PER_CUSTOMER = [2, 5, 6, 1, 5, 3, 1, 2, 4, 1, 2, 1, 3]
 
 
@@ -55,15 +55,17 @@ def customers_with_claims(count_per_customer, salesperson=None) -> list:
 
 
 def expected_customer_rows(claims) -> list[list]:
-    """[name, last month, this month, open, closed, total] per customer, ranked by total then name."""
-    figures: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    """[name, last month, this month, open, closed, total] per customer, ranked by total, ties in the order the
+    customers were created (by key)."""
+    figures: dict[tuple[int, str], list] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for each in claims:
-        row = figures[each.partner.name]
+        row = figures[each.partner.pk, each.partner.name]
         row[MONTHS.index(each.received_on.replace(day=1))] += 1
         row[2] += each.state in (State.OPEN, State.DRAFT)
         row[3] += each.state == State.CLOSED
         row[4] += 1
-    return [[name, *row] for name, row in sorted(figures.items(), key=lambda item: (-item[1][4], item[0]))]
+    ranked = sorted(figures.items(), key=lambda item: (-item[1][4], item[0][0]))
+    return [[name, *row] for (_, name), row in ranked]
 
 
 def summed(label, rows) -> list:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from trato.accounts.roles import AFTER_SALES, PURCHASING, SALES, Role, roles_of
 from trato.claims.models import Claim, Kind, OriginType, Repair, State
+from trato.partners.models import Partner
 from trato.reports import registry
 from trato.reports.periods import Period, month_label
 from trato.reports.ranking import Group, Measure, Ranking, as_month
@@ -60,8 +61,7 @@ class Dimension:
     key: str
     title: str | Promise
     column: str | Promise
-    field: str  # the value that makes a row (a category's name, a partner, a product code)
-    label_field: str = ""  # what the row shows when ``field`` is an id (the partner's name); empty: ``field`` itself
+    field: str  # the value that makes a row (a category's name, a partner's id and then its name, a product code)
     only_kind: str = ""  # the supplier dimension counts supplier claims only, the customer one customer claims
     label: Callable[[object], str] = str
     skip_empty: bool = False  # a claim without a product code is not a product's claim
@@ -90,12 +90,8 @@ DIMENSIONS = [
             "number of claims."
         ),
     ),  # fmt: skip
-    Dimension(
-        "supplier", gettext_lazy("By supplier"), gettext_lazy("Supplier"), "partner", "partner__name", Kind.SUPPLIER
-    ),
-    Dimension(
-        "customer", gettext_lazy("By customer"), gettext_lazy("Customer"), "partner", "partner__name", Kind.CUSTOMER
-    ),
+    Dimension("supplier", gettext_lazy("By supplier"), gettext_lazy("Supplier"), "partner", Kind.SUPPLIER),
+    Dimension("customer", gettext_lazy("By customer"), gettext_lazy("Customer"), "partner", Kind.CUSTOMER),
     Dimension(
         "product",
         gettext_lazy("By product"),
@@ -128,16 +124,18 @@ def dimension_ranking(claims: QuerySet[Claim], dimension: Dimension) -> Ranking:
         claims = claims.filter(kind=dimension.only_kind)
     if dimension.skip_empty:
         claims = claims.filter(**{f"{dimension.field}__gt": ""})
-    fields: dict[str, Any] = {
-        "key": F(dimension.field),
-        "label": F(dimension.label_field or dimension.field),
-        "month": TruncMonth("received_on"),
-    }
+    fields: dict[str, Any] = {"key": F(dimension.field), "month": TruncMonth("received_on")}
     counts = COUNTS
     if dimension.several:  # one fact per document or line: the claim's id counts it once per cell
         fields["claim"], counts = F("pk"), DISTINCT_COUNTS
     facts = claims.values("state", **fields)
-    return Ranking(facts, "key", "label", counts, rank_by="received", across="month", convert_across=as_month)
+    labels = partner_names() if dimension.field == "partner" else None
+    return Ranking(facts, "key", counts, "received", across="month", convert_across=as_month, labels=labels)
+
+
+def partner_names() -> QuerySet[Partner, Any]:
+    """What a ranking of partners shows for their ids: read for the rows it returns only."""
+    return Partner.objects.values(key=F("pk"), label=F("name"))
 
 
 def _none_label(dimension: Dimension) -> str:
@@ -182,7 +180,7 @@ def dimension_table(user: Any, period: Period, kind: str, dimension: Dimension, 
     if found.others is not None:
         table.others = _dimension_row(others_label(found.others.members), found.others, months)
     if table.rows:
-        table.total = _dimension_row(_("Total"), found.total(), months)
+        table.total = _dimension_row(_("Total"), found.total, months)
     table.chart = Chart(
         "bar",
         labels=[month_label(m) for m in months],
@@ -308,12 +306,11 @@ def _repairs_cost() -> Subquery:
 def supplier_ranking(claims: QuerySet[Claim]) -> Ranking:
     facts = claims.filter(kind=Kind.SUPPLIER, partner__isnull=False).values(
         key=F("partner"),
-        label=F("partner__name"),
         cost=Coalesce("resolution_cost", Value(ZERO), output_field=MONEY)
         + Coalesce(_repairs_cost(), Value(ZERO), output_field=MONEY),
     )
     measures = (Measure("claims"), Measure("cost", sum_of="cost", decimals=2))
-    return Ranking(facts, "key", "label", measures, rank_by="claims")
+    return Ranking(facts, "key", measures, rank_by="claims", labels=partner_names())
 
 
 def _share(count: int, total: int) -> Decimal:
@@ -336,7 +333,7 @@ def supplier_ranking_table(user: Any, period: Period, kind: str = "", top: int |
         table.stream = lambda: _ranking_rows(ranking, claims_in(user, period, kind))
         return table
     found = ranking.top(top)
-    total = found.total()
+    total = found.total
     count = total.sum("claims")
     table.rows = [_ranking_row(group.position, group.label, group, count) for group in found.rows]
     if found.others is not None:

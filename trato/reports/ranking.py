@@ -2,15 +2,16 @@
 every row, read in chunks, for the CSV download.
 
 A ranking starts from *facts*: a ``.values()`` queryset with one row per thing counted (a claim; a claim and one of
-its products, made distinct), already narrowed by ``visible_to``. The database groups the facts into *cells*, one
-per key (a customer, a product) and, when ``across`` names a column such as the month, one per key and month; it
-ranks the keys by one measure summed over their cells, largest first, ties by label then key. For the page it folds
-every key below the top N into one bucket and returns at most (N + 1) × columns cells, whatever the number of keys:
-Python never sees the rows it does not show.
+its products), already narrowed by ``visible_to``. The database groups the facts into *cells*, one per key (a
+customer, a product) and, when ``across`` names a column such as the month, one per key and month; it ranks the keys
+by one measure summed over their cells, largest first, ties by key. For the page it returns the cells of the first N
+keys and the totals per column, in one query, whatever the number of keys: Python never sees the rows it does not
+show, and the Others row is the total less the rows shown. Labels (a partner's name for its id) are read for the
+rows returned only.
 
-Measures are counts and sums, so the Others bucket and the total are the sums of the rows they stand for; a figure
-that does not add up (a share, an average) is recomputed by the table from these sums. The SQL around the facts is
-plain (a common table expression, CASE, SUM and window functions), so it runs on PostgreSQL and on SQLite alike.
+Measures are counts and sums, so the Others row and the total are the sums of the rows they stand for; a figure that
+does not add up (a share, an average) is worked out again by the table from these sums. The SQL around the facts is
+plain (common table expressions, CASE, SUM, COUNT DISTINCT, ROW_NUMBER), so it runs on PostgreSQL and SQLite alike.
 """
 
 import datetime
@@ -94,88 +95,104 @@ class Group:
             for name, value in cell.items():
                 sums[name] = sums.get(name, 0) + value
 
+    def subtract(self, other: "Group") -> None:
+        """Take ``other``'s cells out of this group's (the Others row: the total less the rows shown)."""
+        for across, cell in other.cells.items():
+            sums = self.cells.setdefault(across, {})
+            for name, value in cell.items():
+                sums[name] = sums.get(name, 0) - value
+
 
 @dataclass
 class Top:
     rows: list[Group]
     others: Group | None  # None when every key is among the rows
-
-    @property
-    def keys(self) -> int:
-        """How many keys the whole table has."""
-        return len(self.rows) + (self.others.members if self.others else 0)
-
-    def total(self, label: Any = None) -> Group:
-        """The sum of every row, shown and folded: a Group like the others."""
-        total = Group(None, None, label, members=0)
-        for group in [*self.rows, *([self.others] if self.others else [])]:
-            total.add(group)
-        return total
+    total: Group  # every row, shown and folded (members: how many keys)
 
 
 @dataclass(frozen=True)
 class Ranking:
-    facts: QuerySet[Any]  # .values(...): the key, label and across columns and the columns the measures read
+    facts: QuerySet[Any]  # .values(...): the key and across columns and the columns the measures read
     key: str
-    label: str
     measures: Sequence[Measure]
-    rank_by: str  # the name of the measure that orders the rows, largest first
+    rank_by: str  # the name of the measure that orders the rows, largest first (ties: by key)
     across: str = ""  # a facts column splitting each row into cells (the month); empty: one cell per row
     convert_across: Callable[[Any], Any] = lambda value: value  # e.g. the month as a date on every backend
+    # .values(key=…, label=…) naming each key (a partner's name for its id), read for the rows returned only;
+    # None: the key is its own label (a category's name, a product code).
+    labels: QuerySet[Any] | None = None
 
     def top(self, count: int) -> Top:
-        """The first ``count`` rows and one Others group summing the rest: one query.
+        """The first ``count`` rows, the total and, by difference, one Others group for the rest: one query.
 
-        The keys are ranked on their totals (one narrow row per key); only the first ``count`` are joined back to
-        the cells, which are then summed per position and column, every other key into position 0."""
+        The keys are ranked on their totals (one narrow row per key, a top-N sort); the cells of the first ``count``
+        come back as they are, every other cell only inside the totals per column."""
         q = _quote
         cells, params = self._cells_sql()
         across = f", {q('cells')}.{q(self.across)}" if self.across else ""
+        names = ", ".join(f"{q('cells')}.{q(m.name)}" for m in self.measures)
         sums = ", ".join(f"SUM({q('cells')}.{q(m.name)})" for m in self.measures)
-        order = f"{q('total')} DESC, {q('label')}, {q('key')}"
+        order = f"{q('total')} DESC, {q('key')}"
+        label, labels, label_params = self._label_sql("top")
         sql = (
             f"WITH {q('cells')} AS ({cells}), "
-            f"{q('keys')} AS (SELECT {q('key')}, {q('label')}, SUM({q(self.rank_by)}) AS {q('total')} "
-            f"FROM {q('cells')} GROUP BY {q('key')}, {q('label')}), "
-            # The first keys (a top-N sort of the keys, not a sort of all of them), then their positions.
-            f"{q('first')} AS (SELECT {q('key')}, {q('label')}, {q('total')} FROM {q('keys')} ORDER BY {order} "
-            f"LIMIT %s), "
+            f"{q('keys')} AS (SELECT {q('key')}, SUM({q(self.rank_by)}) AS {q('total')} FROM {q('cells')} "
+            f"GROUP BY {q('key')}), "
+            f"{q('first')} AS (SELECT {q('key')}, {q('total')} FROM {q('keys')} ORDER BY {order} LIMIT %s), "
             f"{q('top')} AS (SELECT {q('key')}, ROW_NUMBER() OVER (ORDER BY {order}) AS {q('position')} "
             f"FROM {q('first')}) "
-            # A join on the key alone (a hash join), the key NULL (a claim without category) looked up on its own.
-            f"SELECT COALESCE({q('top')}.{q('position')}, CASE WHEN {q('cells')}.{q('key')} IS NULL THEN "
-            f"(SELECT {q('position')} FROM {q('top')} WHERE {q('key')} IS NULL) END, 0) AS {q('bucket')}, "
-            f"MIN({q('cells')}.{q('key')}), MIN({q('cells')}.{q('label')}), "
-            f"(SELECT COUNT(*) FROM {q('keys')}){across}, {sums} "
-            f"FROM {q('cells')} LEFT JOIN {q('top')} ON {q('cells')}.{q('key')} = {q('top')}.{q('key')} "
-            f"GROUP BY 1{across} ORDER BY 1{across}"
+            f"SELECT {q('top')}.{q('position')}, {q('top')}.{q('key')}, {label}, 0{across}, {names} "
+            f"FROM {q('cells')} JOIN {q('top')} ON {q('cells')}.{q('key')} = {q('top')}.{q('key')}{labels} "
+            # The key NULL (claims without a category) cannot meet in an equality join: on its own.
+            f"UNION ALL SELECT {q('top')}.{q('position')}, NULL, NULL, 0{across}, {names} "
+            f"FROM {q('cells')} JOIN {q('top')} ON {q('cells')}.{q('key')} IS NULL AND {q('top')}.{q('key')} IS NULL "
+            f"UNION ALL SELECT 0, NULL, NULL, (SELECT COUNT(*) FROM {q('keys')}){across}, {sums} FROM {q('cells')}"
+            + (f" GROUP BY {q('cells')}.{q(self.across)}" if self.across else "")
         )
         rows: dict[int, Group] = {}
+        total = Group(None, None, None, members=0)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, count])
-            for bucket, key, label, keys, *figures in cursor.fetchall():
-                if bucket not in rows:
-                    members = keys - count if bucket == 0 else 1
-                    rows[bucket] = Group(bucket or None, key if bucket else None, label if bucket else None, members)
-                self._add_cell(rows[bucket], figures)
-        others = rows.pop(0, None)
-        return Top([rows[position] for position in sorted(rows)], others)
+            cursor.execute(sql, [*params, count, *label_params])
+            for position, key, name, keys, *figures in cursor.fetchall():
+                if position == 0:
+                    total.members = keys or 0
+                    if not self.across and not keys:
+                        continue  # no facts at all: the one row of sums is empty
+                    self._add_cell(total, figures)
+                    continue
+                group = rows.setdefault(position, Group(position, key, name))
+                self._add_cell(group, figures)
+        shown = [rows[position] for position in sorted(rows)]
+        others = Group(None, None, None, members=0)
+        others.add(total)
+        others.members -= len(shown)
+        for group in shown:
+            others.subtract(group)
+        return Top(shown, others if others.members > 0 else None, total)
 
     def all(self, chunk_size: int | None = None) -> Iterator[Group]:
         """Every row in rank order, its cells read from the database ``chunk_size`` at a time (a server-side cursor
         on PostgreSQL), so a table of any length is never held whole in memory."""
-        ranked, params = self._ranked_sql()
         q = _quote
-        across = f", {q(self.across)}" if self.across else ""
-        names = ", ".join(q(m.name) for m in self.measures)
+        cells, params = self._cells_sql()
+        across = f", {q('cells')}.{q(self.across)}" if self.across else ""
+        names = ", ".join(f"{q('cells')}.{q(m.name)}" for m in self.measures)
+        label, labels, label_params = self._label_sql("ranked")
         sql = (
-            f"{ranked} SELECT {q('position')}, {q('key')}, {q('label')}{across}, {names} "
-            f"FROM {q('ranked')} ORDER BY {q('position')}{across}"
+            f"WITH {q('cells')} AS ({cells}), "
+            f"{q('ranked')} AS (SELECT {q('key')}, ROW_NUMBER() OVER (ORDER BY SUM({q(self.rank_by)}) DESC, "
+            f"{q('key')}) AS {q('position')} FROM {q('cells')} GROUP BY {q('key')}) "
+            f"SELECT {q('ranked')}.{q('position')}, {q('ranked')}.{q('key')}, {label}{across}, {names} "
+            f"FROM {q('cells')} JOIN {q('ranked')} ON {q('cells')}.{q('key')} = {q('ranked')}.{q('key')}{labels} "
+            f"UNION ALL SELECT {q('ranked')}.{q('position')}, NULL, NULL{across}, {names} FROM {q('cells')} "
+            f"JOIN {q('ranked')} ON {q('cells')}.{q('key')} IS NULL AND {q('ranked')}.{q('key')} IS NULL "
+            f"ORDER BY 1" + (", 4" if self.across else "")
         )
-        for position, cells in groupby(self._read(sql, params, chunk_size or CHUNK_SIZE), key=lambda row: row[0]):
+        rows = self._read(sql, [*params, *label_params], chunk_size or CHUNK_SIZE)
+        for position, cells_of_key in groupby(rows, key=lambda row: row[0]):
             group: Group | None = None
-            for _, key, label, *figures in cells:
-                group = group or Group(position, key, label)
+            for _, key, name, *figures in cells_of_key:
+                group = group or Group(position, key, name)
                 self._add_cell(group, figures)
             if group is not None:
                 yield group
@@ -186,33 +203,27 @@ class Ranking:
         """The facts grouped into cells: one per key (and column), with its measures."""
         q = _quote
         facts, facts_params = self.facts.order_by().query.sql_with_params()
-        grouping = [q(self.key), q(self.label), *([q(self.across)] if self.across else [])]
+        grouping = [q(self.key), *([q(self.across)] if self.across else [])]
         measures, measure_params = [], []
         for measure in self.measures:
             sql, params = measure.sql()
             measures.append(sql)
             measure_params.extend(params)
-        key_select = f"{q(self.key)} AS {q('key')}, {q(self.label)} AS {q('label')}"
         across = f", {q(self.across)}" if self.across else ""
         sql = (
-            f"SELECT {key_select}{across}, {', '.join(measures)} FROM ({facts}) {q('facts')} "
+            f"SELECT {q(self.key)} AS {q('key')}{across}, {', '.join(measures)} FROM ({facts}) {q('facts')} "
             f"GROUP BY {', '.join(grouping)}"
         )
         return sql, [*measure_params, *facts_params]
 
-    def _ranked_sql(self) -> tuple[str, list[Any]]:
-        """``WITH cells AS (…), ranked AS (…)``: every cell with its key's position (for the whole table)."""
+    def _label_sql(self, keys: str) -> tuple[str, str, list[Any]]:
+        """What the rows show (the label column) and the join that reads it, for the keys of CTE ``keys``."""
         q = _quote
-        cells, params = self._cells_sql()
-        key_total = (
-            f"SELECT {q('cells')}.*, SUM({q(self.rank_by)}) OVER (PARTITION BY {q('key')}, {q('label')}) "
-            f"AS {q('key_total')} FROM {q('cells')}"
-        )
-        ranked = (
-            f"SELECT {q('totals')}.*, DENSE_RANK() OVER (ORDER BY {q('key_total')} DESC, {q('label')}, {q('key')}) "
-            f"AS {q('position')} FROM ({key_total}) {q('totals')}"
-        )
-        return f"WITH {q('cells')} AS ({cells}), {q('ranked')} AS ({ranked})", params
+        if self.labels is None:
+            return f"{q(keys)}.{q('key')}", "", []
+        sql, params = self.labels.order_by().query.sql_with_params()
+        join = f" LEFT JOIN ({sql}) {q('labels')} ON {q('labels')}.{q('key')} = {q(keys)}.{q('key')}"
+        return f"{q('labels')}.{q('label')}", join, list(params)
 
     def _add_cell(self, group: Group, figures: list[Any]) -> None:
         across = self.convert_across(figures[0]) if self.across else ""
