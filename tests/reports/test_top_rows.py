@@ -253,3 +253,19 @@ def test_the_page_and_the_customer_table_run_as_many_queries_for_3_customers_as_
     html = client.get(customer_part).content.decode()
     assert len(re.findall(r"<th scope=\"row\">Cliente \d\d</th>", html)) == 10
     assert "Others (20)" in html
+
+
+def test_the_download_runs_its_query_before_the_response_starts_and_reads_the_rest_while_streaming(
+    administrator, client_for, monkeypatch
+):
+    """So that a failing query is an error page, not half a file; the rows themselves come a chunk at a time."""
+    customers_with_claims(CLAIMS_PER_CUSTOMER)
+    monkeypatch.setattr(ranking, "CHUNK_SIZE", 2)
+    address = reverse("reports:table_csv", args=["claims", "customer"])
+
+    with CaptureQueriesContext(connection) as before:
+        response = client_for(administrator).get(address)
+    lines = csv_lines(response)
+
+    assert any('WITH "cells"' in query["sql"] for query in before.captured_queries)
+    assert len(lines) == 1 + len(CLAIMS_PER_CUSTOMER) + 1
