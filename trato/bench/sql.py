@@ -21,9 +21,10 @@ def assigned(alias: str = "c") -> str:
 
 
 def customers_of(alias: str = "p") -> str:
+    """The user's customers and their team's: an array the salesperson index can answer."""
     return (
-        f"({alias}.salesperson_id = %(uid)s OR {alias}.salesperson_id IN (SELECT m.user_id FROM "
-        f"accounts_salesteam_members m JOIN accounts_salesteam t ON t.id = m.salesteam_id WHERE t.leader_id = %(uid)s))"
+        f"{alias}.salesperson_id = ANY(ARRAY(SELECT %(uid)s UNION SELECT m.user_id FROM accounts_salesteam_members m "
+        f"JOIN accounts_salesteam t ON t.id = m.salesteam_id WHERE t.leader_id = %(uid)s))"
     )
 
 

@@ -171,14 +171,14 @@ register(
     _list(".filter.partner", "c.partner_id = %(partner)s", query={"partner": a_partner}, partner=a_partner),
     _list(
         ".filter.document",
-        "EXISTS (SELECT 1 FROM claims_origindocument d WHERE d.claim_id = c.id AND d.number = %(doc)s)",
+        "c.id IN (SELECT d.claim_id FROM claims_origindocument d WHERE upper(d.number) LIKE %(doc)s || '%%')",
         query={"document": a_document},
         doc=a_document,
     ),
     _list(
         ".filter.product",
-        "EXISTS (SELECT 1 FROM claims_originline l JOIN claims_origindocument d ON d.id = l.document_id "
-        "WHERE d.claim_id = c.id AND l.product_code = %(product)s)",
+        "c.id IN (SELECT d.claim_id FROM claims_originline l JOIN claims_origindocument d ON d.id = l.document_id "
+        "WHERE upper(l.product_code) LIKE %(product)s || '%%')",
         query={"product": A_PRODUCT},
         product=A_PRODUCT,
     ),

@@ -161,6 +161,7 @@ class Claim(VersionedModel):
             # board's finished columns, newest first.
             models.Index(fields=["received_on", "id"], name="claim_received_id"),
             models.Index(fields=["state", "received_on", "id"], name="claim_state_received_id"),
+            models.Index(fields=["state", "deadline"], name="claim_state_deadline"),  # the board's open columns
         ]
         # Unique per kind, not across kinds: whoever may create a kind of claim sees all claims of that kind
         # (access.py), so a clash never tells them about a claim they may not see.

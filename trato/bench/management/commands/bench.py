@@ -69,6 +69,8 @@ class Command(BaseCommand):
             dataset.build(sizes, echo=self.stdout.write)
         elif held != sizes.claims:
             raise CommandError(f"{name} holds {held} claims, not {sizes.claims}: add --rebuild to build it again.")
+        with connection.cursor() as cursor:  # statistics for indexes a migration just added, as autovacuum would
+            cursor.execute("ANALYZE")
         self.stdout.write("Data set: " + ", ".join(f"{n:,} {label}" for label, n in dataset.counts().items()))
 
     def _create_if_missing(self, name: str) -> None:
