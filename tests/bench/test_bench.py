@@ -30,11 +30,8 @@ LARGE_TABLES = {
     "timeline_entry",
 }
 SHAPED_KINDS = {"list", "board", "api", "record", "search"}  # reports and exports read whole periods by design
-# Operations known to read a whole table, with the reason; each is a line in the closing note, not a secret.
-KNOWN_WHOLE_READS = {
-    # Sorting by the partner's name sorts every visible claim (the name is on another table): no index serves it.
-    "claims.list.sort.partner",
-}
+# Operations known to read a whole table, with the reason (none today; each would be a line in the closing note).
+KNOWN_WHOLE_READS: dict[str, str] = {}
 
 
 @pytest.fixture

@@ -411,7 +411,8 @@ def _list_filters(filters: ClaimFilters) -> dict:
 @router.get("", response=Page[ClaimOut], summary="List the claims you may see")
 def list_claims(request, filters: Query[ClaimFilters], page: Query[PageIn]):
     params = list_params(selectors.CLAIM_LIST, q=filters.q, sort=filters.sort, filters=_list_filters(filters))
-    return paginate(selectors.claim_list(request.auth, params).prefetch_related("assignees"), page)
+    claims = selectors.claim_list(request.auth, params).prefetch_related("assignees")
+    return paginate(selectors.claim_pages(claims, params), page)
 
 
 @router.get("/categories", response=list[CategoryOut], summary="The categories you may use or configure")

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from trato.claims.models import Action, Claim, Kind, OriginDocument, OriginLine, OriginType, State
 from trato.claims.search import search_claims
 from trato.claims.validation import is_record_id
-from trato.core.listing import ANY, ListParams, ListSpec, counted
+from trato.core.listing import ANY, ListParams, ListSpec, RelatedFirst, counted
 
 SORTS = {
     "number": "number",
@@ -112,6 +112,14 @@ def with_list_relations(queryset):
 def claim_list(user, params: ListParams):
     queryset = filter_claims(Claim.objects.visible_to(user), q=params.q, filters=params.filters)
     return with_list_relations(CLAIM_LIST.sort(queryset, params))
+
+
+def claim_pages(queryset, params: ListParams):
+    """What the list page and the API paginate: sorted by the partner's name, claims with a partner and those
+    without are read apart (core.listing.RelatedFirst), so no page sorts every claim."""
+    if params.sort.removeprefix("-") == "partner":
+        return RelatedFirst(queryset, "partner", descending=params.sort.startswith("-"))
+    return queryset
 
 
 # Open work is ordered by what is due first; finished claims by the newest (the oldest deadlines of five years of

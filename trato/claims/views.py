@@ -80,7 +80,8 @@ def _list_context(request, params) -> dict:
 def claim_list(request):
     params = CLAIM_LIST.parse(request.GET)
     context = _list_context(request, params)
-    context["page"] = page = paginate(selectors.claim_list(request.user, params), params)
+    claims = selectors.claim_pages(selectors.claim_list(request.user, params), params)
+    context["page"] = page = paginate(claims, params)
     context["partner_heading"] = partner_heading(claim.kind for claim in page.object_list if claim.partner_id)
     context["sort_links"] = CLAIM_LIST.sort_links(request.GET, params)
     if _full_page(request):

@@ -22,7 +22,7 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from trato.core.errors import DomainError, FieldErrors
-from trato.core.listing import ListParams, ListSpec, counted, page_rows
+from trato.core.listing import ListParams, ListSpec, RelatedFirst, counted, page_rows
 
 if TYPE_CHECKING:
     from trato.accounts.models import User
@@ -230,7 +230,7 @@ class Page(Schema, Generic[ItemOut]):
         return f"{getattr(params[0], '__name__', params[0])}Page"
 
 
-def paginate(queryset: QuerySet[Any], page: PageIn) -> dict[str, Any]:
+def paginate(queryset: "QuerySet[Any] | RelatedFirst", page: PageIn) -> dict[str, Any]:
     """One bounded COUNT and one SELECT whatever the page size (two on deep pages: core.listing.page_rows)."""
     count, exact = counted(queryset)
     start = (page.page - 1) * page.page_size

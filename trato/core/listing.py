@@ -102,23 +102,60 @@ def query_string(query: QueryDict, **changes: str | None) -> str:
     return "?" + urlencode(sorted(params.lists()), doseq=True)
 
 
-def counted(queryset: QuerySet[Any], limit: int | None = None) -> tuple[int, bool]:
+@dataclass(frozen=True)
+class RelatedFirst:
+    """A list sorted by a field of an optional relation (claims by their partner's name), read in two parts so an
+    index serves each: the rows that have the relation (an inner join, walked in the related table's index order),
+    then those that have none; the other way round when descending (PostgreSQL's NULLS FIRST). One big sort of a
+    join of every row becomes two index walks."""
+
+    queryset: QuerySet[Any]  # already sorted by the relation's field, then pk
+    relation: str
+    descending: bool = False
+
+    @property
+    def parts(self) -> tuple[QuerySet[Any], QuerySet[Any]]:
+        related = self.queryset.filter(**{f"{self.relation}__isnull": False})
+        unrelated = self.queryset.filter(**{f"{self.relation}__isnull": True}).order_by(
+            "-pk" if self.descending else "pk"
+        )
+        return (unrelated, related) if self.descending else (related, unrelated)
+
+
+Rows = QuerySet[Any] | RelatedFirst
+
+
+def counted(rows: Rows, limit: int | None = None) -> tuple[int, bool]:
     """(how many rows match, counting at most ``limit``; whether that is all of them). Counting 200,000 claims
     costs more than showing a page of them; past the limit a list says "more than …"."""
     limit = limit or settings.TRATO_COUNT_LIMIT
-    found = queryset.order_by()[: limit + 1].count()
+    if isinstance(rows, RelatedFirst):
+        first, then = rows.parts
+        found = first.order_by()[: limit + 1].count()
+        if found <= limit:
+            found += then.order_by()[: limit + 1 - found].count()
+    else:
+        found = rows.order_by()[: limit + 1].count()
     return min(found, limit), found <= limit
 
 
-def page_rows(queryset: QuerySet[_Row], start: int, size: int) -> list[_Row]:
-    """The rows ``start`` to ``start + size`` in the queryset's order. Deep pages first find the rows' keys (an
+def page_rows(rows: Rows, start: int, size: int) -> list[Any]:
+    """The rows ``start`` to ``start + size`` in the list's order. Deep pages first find the rows' keys (an
     index-only walk when an index matches the sort) and then read only those rows, instead of reading and
     discarding every row before ``start``."""
+    if isinstance(rows, RelatedFirst):
+        first, then = rows.parts
+        found = page_rows(first, start, size)
+        if len(found) < size:
+            in_first = start + len(found) if found else first.count()
+            found += page_rows(then, max(0, start - in_first), size - len(found))
+        return found
+    queryset = rows
     if start < DEFERRED_FROM:
         return list(queryset[start : start + size])
     keys = list(queryset.values_list("pk", flat=True)[start : start + size])
-    rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
-    return [rows[key] for key in keys if key in rows]
+    by_key = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+    return [by_key[key] for key in keys if key in by_key]
 
 
 DEFERRED_FROM = 500  # from this offset on, page_rows reads keys first
@@ -129,7 +166,7 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]  # over querysets o
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
-        return counted(cast(QuerySet[Any], self.object_list))
+        return counted(cast(Rows, self.object_list))
 
     @cached_property
     def count(self) -> int:
@@ -142,11 +179,11 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]  # over querysets o
     def page(self, number: Any) -> Page[_Row]:
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
-        rows = page_rows(cast(QuerySet[Any], self.object_list), start, self.per_page)
+        rows = page_rows(cast(Rows, self.object_list), start, self.per_page)
         return cast(Page[_Row], self._get_page(rows, number, self))  # type: ignore[attr-defined]  # Django's own hook
 
 
-def paginate(queryset: QuerySet[_Row], params: ListParams, per_page: int | None = None) -> Page[_Row]:
+def paginate(queryset: QuerySet[_Row] | RelatedFirst, params: ListParams, per_page: int | None = None) -> Page[_Row]:
     """One bounded COUNT and one SELECT (two on deep pages); a page number out of range shows the nearest page."""
-    paginator = BoundedPaginator(queryset, per_page or settings.TRATO_LIST_PAGE_SIZE)
+    paginator = BoundedPaginator(cast(QuerySet[_Row], queryset), per_page or settings.TRATO_LIST_PAGE_SIZE)
     return paginator.get_page(params.page)
