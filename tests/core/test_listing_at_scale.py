@@ -82,3 +82,45 @@ def test_the_partner_sort_runs_the_same_number_of_queries_for_3_and_for_9_claims
     with CaptureQueriesContext(connection) as three:
         list(page_rows(selectors.claim_pages(selectors.claim_list(administrator, params), params), 0, 25))
     assert len(nine) == len(three) == 2  # each part one query: 6 + 3 rows, then 3 + 0
+
+
+def _walk(client, path: str, **query) -> list[int]:
+    """Every item's id, page after page, following next_cursor."""
+    seen, cursor = [], None
+    while True:
+        answer = client.get(path, {**query, "page_size": 2, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [item["id"] for item in answer["items"]]
+        cursor = answer["next_cursor"]
+        assert (cursor is not None) == answer["has_next"]
+        if not cursor:
+            return seen
+
+
+@pytest.mark.parametrize("sort", ["-received", "received", "number", "-subject", "state"])
+def test_the_api_walks_a_list_by_cursor_in_the_same_order_as_by_pages(claims, administrator, client, sort):
+    client.force_login(administrator)
+    by_pages = [item["id"] for item in client.get("/api/v1/claims", {"sort": sort, "page_size": 100}).json()["items"]]
+    assert _walk(client, "/api/v1/claims", sort=sort) == by_pages
+    assert len(by_pages) == len(claims)
+
+
+def test_the_partners_api_walks_by_cursor_too(claims, administrator, client):
+    client.force_login(administrator)
+    by_pages = [item["id"] for item in client.get("/api/v1/partners", {"page_size": 100}).json()["items"]]
+    assert _walk(client, "/api/v1/partners") == by_pages
+
+
+def test_a_cursor_from_another_sort_or_an_edited_one_is_refused_and_a_sort_without_one_says_so(
+    claims, administrator, client
+):
+    client.force_login(administrator)
+    cursor = client.get("/api/v1/claims", {"page_size": 2}).json()["next_cursor"]
+    for query in ({"cursor": cursor, "sort": "number"}, {"cursor": cursor[:-3] + "xyz"}, {"cursor": "%%%"}):
+        answer = client.get("/api/v1/claims", query)
+        assert answer.status_code == 422, query
+        assert "cursor" in answer.json()["fields"]
+    by_partner = client.get("/api/v1/claims", {"sort": "partner", "page_size": 2}).json()
+    assert by_partner["has_next"] and by_partner["next_cursor"] is None  # nullable partner: page numbers only
+    refused = client.get("/api/v1/claims", {"sort": "deadline", "cursor": cursor})
+    assert refused.status_code == 422
+    assert "page numbers" in refused.json()["fields"]["cursor"][0]

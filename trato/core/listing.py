@@ -11,13 +11,19 @@ shown. A value that is not allowed is ignored (the list shows as if it were abse
     links = LIST.sort_links(request.GET, params)   # {"name": SortLink(url, active, descending), ...}
 """
 
+import base64
+import binascii
+import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -187,3 +193,62 @@ def paginate(queryset: QuerySet[_Row] | RelatedFirst, params: ListParams, per_pa
     """One bounded COUNT and one SELECT (two on deep pages); a page number out of range shows the nearest page."""
     paginator = BoundedPaginator(cast(QuerySet[_Row], queryset), per_page or settings.TRATO_LIST_PAGE_SIZE)
     return paginator.get_page(params.page)
+
+
+# Cursors: the API's deep pages without an offset ("keyset" pagination). A cursor names the last row of a page by
+# its sort values; the next page is the rows after it, found through the same index that serves the sort, however
+# deep. It fits lists sorted by fields of the model that are never empty (then the primary key).
+
+
+class BadCursor(ValueError):
+    """A cursor that is not one of this list's (edited, from another sort, or from another list)."""
+
+
+def keyset_order(rows: Rows) -> list[str] | None:
+    """The list's order as field names if a cursor can continue it, else None."""
+    if isinstance(rows, RelatedFirst):
+        return None
+    order = [str(item) for item in rows.query.order_by]
+    if not order or order[-1].lstrip("-") != "pk":
+        return None
+    for item in order[:-1]:
+        try:
+            sort_field = _sort_field(rows.model, item)
+        except FieldDoesNotExist:
+            return None
+        if not sort_field.concrete or sort_field.null or sort_field.is_relation:
+            return None
+    return order
+
+
+def _sort_field(model: type[Model], item: str) -> Any:
+    name = item.lstrip("-")
+    return model._meta.pk if name == "pk" else model._meta.get_field(name)
+
+
+def cursor_after(row: Model, order: list[str]) -> str:
+    values = [_cursor_value(getattr(row, item.lstrip("-"))) for item in order]
+    text = json.dumps({"order": order, "values": values}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _cursor_value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value) if isinstance(value, Decimal) else value
+
+
+def rows_after(rows: QuerySet[_Row], order: list[str], cursor: str) -> QuerySet[_Row]:
+    """The rows that come after the cursor's row in ``order``: (a > x) or (a = x and b > y) or …"""
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if payload["order"] != order or len(payload["values"]) != len(order):
+            raise BadCursor
+        pairs = zip(order, payload["values"], strict=True)
+        values = [_sort_field(rows.model, item).to_python(value) for item, value in pairs]
+    except (ValueError, TypeError, KeyError, DjangoValidationError, binascii.Error) as error:
+        raise BadCursor from error
+    condition = Q(pk__in=[])
+    for depth, item in enumerate(order):
+        equal = {name.lstrip("-"): value for name, value in zip(order[:depth], values, strict=False)}
+        beyond = "lt" if item.startswith("-") else "gt"
+        condition |= Q(**equal, **{f"{item.lstrip('-')}__{beyond}": values[depth]})
+    return rows.filter(condition)
