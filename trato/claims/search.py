@@ -28,7 +28,6 @@ from trato.core.search import (
     matching_any,
     parse_query,
 )
-from trato.partners.models import Partner
 from trato.partners.selectors import name_fragment
 
 NUMBER_WIDTH = 5  # the sequence's width in a claim number (numbering.services.next_number)
@@ -50,8 +49,8 @@ def number_condition(match: re.Match[str]) -> Q:
 
 def claim_arms(word: str) -> list[Q]:
     """What ``word`` finds, one condition per table it is looked up in, each served by that table's indexes. The
-    other tables are asked with EXISTS, which PostgreSQL plans either way round: from the few rows their index
-    finds, or as a probe by claim while it walks the claims in order."""
+    documents, lines and repairs are asked with EXISTS, which PostgreSQL plans either way round: from the few rows
+    their index finds, or as a probe by claim while it walks the claims in order."""
     number = _CLAIM_NUMBER.fullmatch(word)
     if number and number["prefix"]:  # "rc-2026-42": a claim number and nothing else
         return [number_condition(number)]
@@ -69,8 +68,9 @@ def claim_arms(word: str) -> list[Q]:
         ]
     if not is_fragment(word):
         return [own]
-    partner = Partner.objects.filter(pk=OuterRef("partner_id")).filter(name_fragment(word))
-    return [own | Q(subject__icontains=word), Q(Exists(partner))]
+    # The partner through its foreign key (one per claim): the words of one way that name it meet in a single join,
+    # which the partners' trigram indexes serve together ("talleres norte").
+    return [own | Q(subject__icontains=word), name_fragment(word, through="partner__")]
 
 
 def _ways(text: str) -> list[Q]:

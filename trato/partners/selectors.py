@@ -31,11 +31,12 @@ PARTNER_LIST = ListSpec(
 )
 
 
-def name_fragment(word: str) -> Q:
-    """Partners whose name holds ``word``, accents and case ignored ("perez" finds "Pérez"): trigram-indexed."""
-    condition = Q(name__icontains=word)
+def name_fragment(word: str, *, through: str = "") -> Q:
+    """Partners whose name holds ``word``, accents and case ignored ("perez" finds "Pérez"): trigram-indexed.
+    ``through``: the path to the partner from another model ("partner__")."""
+    condition = Q(**{f"{through}name__icontains": word})
     if is_fragment(key := name_key(word)):
-        condition |= Q(name_key__contains=key)
+        condition |= Q(**{f"{through}name_key__contains": key})
     return condition
 
 
