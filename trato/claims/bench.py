@@ -4,9 +4,13 @@ and the API, each against the raw SQL returning the same rows (trato/bench/)."""
 
 from urllib.parse import urlencode
 
+from django.db import connection
+
 from trato.bench.context import BenchContext, scalar
 from trato.bench.registry import Operation, RawQuery, register
 from trato.bench.sql import COUNT_LIMIT, PAGE_SIZE, claims_visible
+from trato.claims.models import Claim
+from trato.core.listing import cursor_after
 
 ROW_COLUMNS = (
     "c.id, c.number, c.kind, c.subject, c.state, c.priority, c.received_on, c.deadline, "
@@ -37,6 +41,34 @@ def _a_partner(ctx: BenchContext) -> int:
     sql = f"""SELECT c.partner_id FROM claims_claim c WHERE {claims_visible(ctx)} AND c.partner_id IS NOT NULL
               ORDER BY md5(c.id::text) LIMIT 1"""
     return scalar(sql, _p(ctx))
+
+
+DEEP = (2000 - 1) * PAGE_SIZE  # the API's page 2000
+
+
+def _deep_row(ctx: BenchContext) -> tuple:
+    """The received date and id of the last row before the API's page 2000 for this role (or of the last page's
+    when the role sees fewer claims)."""
+    visible = claims_visible(ctx)
+    depth = f"LEAST({DEEP - 1}, GREATEST(0, (SELECT count(*) FROM claims_claim c WHERE {visible}) - {PAGE_SIZE + 1}))"
+    sql = f"SELECT c.received_on, c.id FROM claims_claim c WHERE {visible} ORDER BY {NEWEST} LIMIT 1 OFFSET {depth}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _p(ctx))
+        return cursor.fetchone()
+
+
+def deep_cursor(ctx: BenchContext) -> str:
+    received_on, pk = ctx.sample("deep_row", _deep_row)
+    return cursor_after(Claim(received_on=received_on, pk=pk), ["-received_on", "-pk"])
+
+
+def after_deep_row(ctx: BenchContext) -> list[RawQuery]:
+    """Page 2000 by its keys: the rows after the last one of page 1999, through the (received_on, id) index."""
+    received_on, pk = ctx.sample("deep_row", _deep_row)
+    return page_of(ctx, "(c.received_on, c.id) < (%(received)s, %(id)s)", received=received_on, id=pk)[:1] + [
+        (f"SELECT count(*) FROM (SELECT 1 FROM claims_claim c WHERE {claims_visible(ctx)} LIMIT {COUNT_LIMIT + 1}) n",
+         _p(ctx))
+    ]  # fmt: skip
 
 
 def _p(ctx: BenchContext, **extra: object) -> dict:
@@ -192,5 +224,7 @@ register(
     Operation("claims.api.open", "api", _url("/api/v1/claims", state="open"), lambda ctx: page_of(ctx, "c.state = 'open'")),
     Operation("claims.api.page.2000", "api", _url("/api/v1/claims", page=2000),
               lambda ctx: page_of(ctx, offset=(2000 - 1) * PAGE_SIZE)),
+    Operation("claims.api.cursor.2000", "api", lambda ctx: "/api/v1/claims?" + urlencode({"cursor": deep_cursor(ctx)}),
+              after_deep_row),
     Operation("claims.api.claim", "api", lambda ctx: f"/api/v1/claims/{newest_claim(ctx)}", claim_page),
 )  # fmt: skip

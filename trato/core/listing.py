@@ -23,7 +23,8 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan  # type: ignore[import-untyped]  # new in 5.2: no stubs yet
 from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -246,6 +247,11 @@ def rows_after(rows: QuerySet[_Row], order: list[str], cursor: str) -> QuerySet[
         values = [_sort_field(rows.model, item).to_python(value) for item, value in pairs]
     except (ValueError, TypeError, KeyError, DjangoValidationError, binascii.Error) as error:
         raise BadCursor from error
+    names = [item.lstrip("-") for item in order]
+    descending = {item.startswith("-") for item in order}
+    if len(descending) == 1:  # one direction: a row comparison, (a, b) < (x, y), which the sort's index serves
+        lookup = TupleLessThan if descending == {True} else TupleGreaterThan
+        return rows.filter(lookup(Tuple(*(F(name) for name in names)), tuple(values)))
     condition = Q(pk__in=[])
     for depth, item in enumerate(order):
         equal = {name.lstrip("-"): value for name, value in zip(order[:depth], values, strict=False)}
