@@ -240,3 +240,11 @@ def test_attachments_uploaded_together_are_paged_without_overlap(client, custome
     ]
     ids = [item["id"] for items in seen for item in items]
     assert len(ids) == len(set(ids)) == 5
+    # The same pages by cursor: the last attachment's date and UUID carry over (a UUID is no JSON value).
+    by_cursor, cursor = [], ""
+    for _ in range(3):
+        query = f"page_size=2&cursor={cursor}" if cursor else "page_size=2"
+        answer = client.get(f"{BASE}/{customer.pk}/attachments?{query}", headers=headers).json()
+        by_cursor += [item["id"] for item in answer["items"]]
+        cursor = answer["next_cursor"]
+    assert by_cursor == ids and cursor is None

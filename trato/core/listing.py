@@ -16,7 +16,6 @@ import binascii
 import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
@@ -234,7 +233,13 @@ def cursor_after(row: Model, order: list[str]) -> str:
 
 
 def _cursor_value(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value) if isinstance(value, Decimal) else value
+    """A sort value as JSON: dates and times as ISO text, numbers and text as they are, anything else (a UUID, a
+    Decimal) as its text; the field's to_python reads it back."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)
 
 
 def rows_after(rows: QuerySet[_Row], order: list[str], cursor: str) -> QuerySet[_Row]:
