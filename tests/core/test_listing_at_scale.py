@@ -124,3 +124,15 @@ def test_a_cursor_from_another_sort_or_an_edited_one_is_refused_and_a_sort_witho
     refused = client.get("/api/v1/claims", {"sort": "deadline", "cursor": cursor})
     assert refused.status_code == 422
     assert "page numbers" in refused.json()["fields"]["cursor"][0]
+
+
+@override_settings(TRATO_COUNT_LIMIT=3)
+def test_pages_past_the_counting_limit_still_answer_and_past_the_end_are_empty(claims, administrator, client):
+    """Nine claims, counted up to 3: page 5 of 2 holds the ninth; page 6 starts after the last row and is empty."""
+    client.force_login(administrator)
+    expected = list(Claim.objects.visible_to(administrator).values_list("pk", flat=True))  # newest first
+    fifth = client.get("/api/v1/claims", {"page_size": 2, "page": 5}).json()
+    assert [item["id"] for item in fifth["items"]] == expected[8:]
+    assert (fifth["count"], fifth["count_is_exact"], fifth["has_next"]) == (3, False, False)
+    sixth = client.get("/api/v1/claims", {"page_size": 2, "page": 6}).json()
+    assert (sixth["items"], sixth["has_next"], sixth["next_cursor"]) == ([], False, None)

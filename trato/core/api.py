@@ -267,7 +267,10 @@ def paginate(queryset: "QuerySet[Any] | RelatedFirst", page: PageIn) -> dict[str
         start = 0
     else:
         start = (page.page - 1) * page.page_size
-    rows = page_rows(queryset, start, page.page_size + 1)  # one more: is there a next page?
+    # A page past the last row (the last call of a sync by page numbers) is known empty without walking to it; one
+    # row more than the page tells whether there is a next page.
+    empty = _past_the_end(queryset, start, count, exact)
+    rows = [] if empty else page_rows(queryset, start, page.page_size + 1)
     items = rows[: page.page_size]
     has_next = len(rows) > page.page_size
     return {
@@ -279,6 +282,18 @@ def paginate(queryset: "QuerySet[Any] | RelatedFirst", page: PageIn) -> dict[str
         "page_size": page.page_size,
         "items": items,
     }
+
+
+def _past_the_end(queryset: "QuerySet[Any] | RelatedFirst", start: int, count: int, exact: bool) -> bool:
+    """Whether a page starts after the last row: known from the count when it is exact; past the counting limit,
+    a count up to the page's start tells, which reads the matching rows once instead of walking the sort's index
+    through every row of the table to find none."""
+    if exact:
+        return start >= count
+    if start < count:
+        return False
+    reached, _exact = counted(queryset, limit=start + 1)
+    return reached <= start
 
 
 def list_params(

@@ -108,6 +108,9 @@ class Partner(PhoneFieldsMixin, VersionedModel):
         ordering = ["name", "pk"]
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
+        # Whose customers a sales user sees (claims/access.py): the partners of some salespeople, read from the
+        # index alone.
+        indexes = [models.Index(fields=["salesperson", "id"], name="partner_salesperson_id")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_prospect=True) | Q(is_customer=True) | Q(is_supplier=True),
