@@ -132,10 +132,19 @@ BOARD_ORDER = {
 }
 
 
+# What a card shows (templates/claims/board.html), and nothing more: 200 cards of whole claims, partners and people
+# cost more to read and build than the card shows.
+BOARD_CARD_FIELDS = (
+    "number", "kind", "state", "subject", "deadline", "received_on", "partner", "responsible",
+    "partner__name", "responsible__username", "responsible__first_name", "responsible__last_name",
+)  # fmt: skip
+
+
 def claim_board(user, params: ListParams) -> list[dict]:
     """The board's columns: per state its count (bounded, as on the list) and the first cards; two queries a column."""
     filters = {name: value for name, value in params.filters.items() if name != "state"}
-    queryset = with_list_relations(filter_claims(Claim.objects.visible_to(user), q=params.q, filters=filters))
+    queryset = filter_claims(Claim.objects.visible_to(user), q=params.q, filters=filters)
+    queryset = queryset.select_related("partner", "responsible").only(*BOARD_CARD_FIELDS)
     columns = []
     for state in BOARD_COLUMNS:
         in_column = queryset.filter(state=state)
