@@ -1,8 +1,19 @@
 """Reads about users that other apps share."""
 
-from trato.accounts.models import MACHINE_USERNAMES, User
+from trato.accounts.models import MACHINE_USERNAMES, SalesTeam, User
 
 
 def assignable_users():
     """The people work may be given to (responsible, assignee, owner): active, and not an account machines use."""
     return User.objects.filter(is_active=True).exclude(username__in=MACHINE_USERNAMES)
+
+
+def salespeople_of(user) -> list[int]:
+    """The user and the members of the teams they lead: whose customers are theirs. Read once per request object;
+    a list of ids lets the partners' salesperson index answer (an OR with a subquery cannot use it)."""
+    cached = getattr(user, "_trato_salespeople", None)
+    if cached is None:
+        members = SalesTeam.members.through.objects.filter(salesteam__leader=user).values_list("user_id", flat=True)
+        cached = sorted({user.pk, *members})
+        user._trato_salespeople = cached
+    return cached

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
+from urllib.parse import urlencode
 
 from django.apps import apps
 
@@ -51,6 +52,16 @@ class Operation:
     @property
     def bounds(self) -> tuple[float | None, float | None, float | None]:
         return BOUNDS[self.kind]
+
+
+def url(path: str, **query: object) -> Callable[[BenchContext], str]:
+    """An operation's URL: ``path`` with a query string whose values may be samples, ``(ctx) -> value``."""
+
+    def for_role(ctx: BenchContext) -> str:
+        values = {name: value(ctx) if callable(value) else value for name, value in query.items()}
+        return path + ("?" + urlencode(values) if values else "")
+
+    return for_role
 
 
 _operations: dict[str, Operation] = {}

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 
 from trato.accounts.roles import AFTER_SALES, PURCHASING, SALES, Role, roles_of
+from trato.accounts.selectors import salespeople_of
 
 CUSTOMER, SUPPLIER, INTERNAL = "customer", "supplier", "internal"
 
@@ -26,17 +27,6 @@ CUSTOMER, SUPPLIER, INTERNAL = "customer", "supplier", "internal"
 def _assigned(user) -> Q:
     assignees = apps.get_model("claims", "Claim").assignees.through.objects.filter(claim=OuterRef("pk"), user=user)
     return Q(responsible=user) | Q(Exists(assignees))
-
-
-def salespeople_of(user) -> list[int]:
-    """The user and the members of the teams they lead: whose customers are theirs to see. Read once per request
-    object; a list of ids lets the partners' salesperson index answer (an OR with a subquery cannot use it)."""
-    cached = getattr(user, "_trato_salespeople", None)
-    if cached is None:
-        members = apps.get_model("accounts", "SalesTeam").members.through.objects.filter(salesteam__leader=user)
-        cached = sorted({user.pk, *members.values_list("user_id", flat=True)})
-        user._trato_salespeople = cached
-    return cached
 
 
 def _customers_of(user) -> Q:

@@ -8,6 +8,7 @@ from django.db import connection
 
 from trato.bench.context import BenchContext, scalar
 from trato.bench.registry import Operation, RawQuery, register
+from trato.bench.registry import url as _url
 from trato.bench.sql import COUNT_LIMIT, PAGE_SIZE, claims_visible
 from trato.claims.models import Claim
 from trato.core.listing import cursor_after
@@ -178,14 +179,6 @@ EXPORT_SQL = f"""
 
 def export(ctx: BenchContext) -> RawQuery:
     return EXPORT_SQL.format(visible=claims_visible(ctx)), _p(ctx)
-
-
-def _url(path: str, **query: object):
-    def url(ctx: BenchContext) -> str:
-        values = {name: value(ctx) if callable(value) else value for name, value in query.items()}
-        return path + ("?" + urlencode(values) if values else "")
-
-    return url
 
 
 def _list(key: str, where: str = "TRUE", order: str = NEWEST, offset: int = 0, query=None, **params) -> Operation:

@@ -10,8 +10,8 @@
 
 from django.db.models import Q
 
-from trato.accounts.models import SalesTeam
 from trato.accounts.roles import Role, has_role, roles_of
+from trato.accounts.selectors import salespeople_of
 
 SEES_PROSPECTS = {Role.ADMINISTRATOR, Role.SALES_USER, Role.SALES_MANAGER}
 SEES_CUSTOMERS = SEES_PROSPECTS | {Role.AFTER_SALES_USER, Role.AFTER_SALES_MANAGER, Role.QUALITY_MANAGER}
@@ -37,8 +37,7 @@ def _sales_condition(user, roles) -> Q:
     if Role.SALES_MANAGER in roles:
         return prospect_or_customer
     if Role.SALES_USER in roles:
-        led = SalesTeam.members.through.objects.filter(salesteam__leader=user).values("user_id")
-        mine = Q(salesperson=user) | Q(salesperson__isnull=True) | Q(salesperson__in=led)
+        mine = Q(salesperson__in=salespeople_of(user)) | Q(salesperson__isnull=True)
         return prospect_or_customer & mine
     return Q(pk__in=[])
 

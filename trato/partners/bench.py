@@ -2,10 +2,9 @@
 """What `make bench` times for partners: the list (default, a kind, a search, deep), the partner page, the export
 and the API, against the raw SQL returning the same rows (trato/bench/)."""
 
-from urllib.parse import urlencode
-
 from trato.bench.context import BenchContext, scalar
 from trato.bench.registry import Operation, RawQuery, register
+from trato.bench.registry import url as _url
 from trato.bench.sql import COUNT_LIMIT, PAGE_SIZE, partners_visible
 
 ROW = "SELECT p.id, p.name, p.ref, p.city, p.country, p.phone, p.email, p.is_customer, p.is_supplier, p.is_prospect, s.username, r.username FROM partners_partner p LEFT JOIN accounts_user s ON s.id = p.salesperson_id LEFT JOIN accounts_user r ON r.id = p.purchasing_responsible_id"
@@ -56,10 +55,6 @@ def timeline_api(ctx: BenchContext) -> list[RawQuery]:
         ("SELECT e.*, u.username FROM timeline_entry e LEFT JOIN accounts_user u ON u.id = e.author_id "
          "WHERE e.record_type = 'partners.partner' AND e.record_id = %(partner)s ORDER BY e.occurred_at DESC, e.id DESC LIMIT 25", params),
     ]  # fmt: skip
-
-
-def _url(path: str, **query: object):
-    return lambda ctx: path + ("?" + urlencode(query) if query else "")
 
 
 register(
