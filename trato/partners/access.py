@@ -11,7 +11,7 @@
 from django.db.models import Q
 
 from trato.accounts.roles import Role, has_role, roles_of
-from trato.accounts.selectors import salespeople_of
+from trato.accounts.selectors import members_led_by
 
 SEES_PROSPECTS = {Role.ADMINISTRATOR, Role.SALES_USER, Role.SALES_MANAGER}
 SEES_CUSTOMERS = SEES_PROSPECTS | {Role.AFTER_SALES_USER, Role.AFTER_SALES_MANAGER, Role.QUALITY_MANAGER}
@@ -37,7 +37,8 @@ def _sales_condition(user, roles) -> Q:
     if Role.SALES_MANAGER in roles:
         return prospect_or_customer
     if Role.SALES_USER in roles:
-        mine = Q(salesperson__in=salespeople_of(user)) | Q(salesperson__isnull=True)
+        # A subquery, not salespeople_of's list: one query fewer on every partner page (an edit check needs no index).
+        mine = Q(salesperson=user) | Q(salesperson__isnull=True) | Q(salesperson__in=members_led_by(user))
         return prospect_or_customer & mine
     return Q(pk__in=[])
 
