@@ -414,6 +414,41 @@ def test_subresources_are_recorded_on_the_timeline(after_sales_user):
     assert not claim.origins.exists() and not Cause.objects.exists()
 
 
+def test_the_products_of_a_claim_follow_its_documents_each_code_once(after_sales_user):
+    claim = make_claim(by=after_sales_user)
+    lines = [{"product_code": "BOMBA-50"}, {"product_code": "BOMBA-50"}, {"product_code": "JUNTA-2"}]
+    delivery = services.origin_add(
+        claim=claim, by=after_sales_user, data={"doc_type": "delivery", "number": "ALB-1", "lines": lines}
+    )
+    invoice = services.origin_add(
+        claim=claim, by=after_sales_user,
+        data={"doc_type": "invoice", "number": "F-1", "lines": [{"product_code": "BOMBA-50"}]},
+    )  # fmt: skip
+
+    def products():
+        return sorted(claim.products.values_list("product_code", flat=True))
+
+    assert products() == ["BOMBA-50", "JUNTA-2"]
+    services.origin_remove(origin=delivery, by=after_sales_user)
+    assert products() == ["BOMBA-50"]  # still on the invoice
+    services.origin_remove(origin=invoice, by=after_sales_user)
+    assert products() == []
+
+
+def test_a_refused_document_leaves_the_products_as_they_were(after_sales_user):
+    claim = make_claim(by=after_sales_user)
+    services.origin_add(
+        claim=claim, by=after_sales_user,
+        data={"doc_type": "delivery", "number": "ALB-1", "lines": [{"product_code": "BOMBA-50"}]},
+    )  # fmt: skip
+    with pytest.raises(services.InvalidInput):
+        services.origin_add(
+            claim=claim, by=after_sales_user,
+            data={"doc_type": "magic", "number": "X", "lines": [{"product_code": "JUNTA-2"}]},
+        )  # fmt: skip
+    assert list(claim.products.values_list("product_code", flat=True)) == ["BOMBA-50"]
+
+
 def test_an_invalid_action_is_refused_with_its_field(after_sales_user):
     claim = make_claim(by=after_sales_user)
     with pytest.raises(services.InvalidInput) as refused:

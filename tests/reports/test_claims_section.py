@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 
 from tests.partners.factories import PartnerFactory
 from trato.claims import reports
-from trato.claims.models import Category, Claim, Kind, OriginDocument, OriginLine, OriginType, Repair, State
+from trato.claims.models import Category, Claim, Kind, OriginType, Repair, State
+from trato.claims.subresources import origins_create
 from trato.reports.periods import Period, default_period, month_label
 from trato.reports.tables import Table
 
@@ -163,10 +164,14 @@ def test_claims_are_counted_per_category_and_month_with_open_and_closed(administ
 
 def test_a_claim_with_two_lines_of_the_same_product_counts_once_for_that_product(administrator):
     claim = make_claim()
-    delivery = OriginDocument.objects.create(claim=claim, doc_type=OriginType.DELIVERY, number="ALB-1")
-    OriginDocument.objects.create(claim=claim, doc_type=OriginType.INVOICE, number="FAC-1")
-    OriginLine.objects.create(document=delivery, product_code="BOMBA-50", lot="L1")
-    OriginLine.objects.create(document=delivery, product_code="BOMBA-50", lot="L2")
+    lines = [{"product_code": "BOMBA-50", "lot": "L1"}, {"product_code": "BOMBA-50", "lot": "L2"}]
+    origins_create(
+        claim=claim,
+        origins=[
+            {"doc_type": OriginType.DELIVERY, "number": "ALB-1", "lines": lines},
+            {"doc_type": OriginType.INVOICE, "number": "FAC-1"},
+        ],
+    )
 
     assert column(table(administrator, "product"), "Total") == {"BOMBA-50": 1}
     assert column(table(administrator, "origin_type"), "Total") == {"Delivery": 1, "Invoice": 1}
@@ -351,8 +356,12 @@ def test_the_page_and_each_later_table_run_the_same_number_of_queries_whatever_t
         kind = [Kind.CUSTOMER, Kind.SUPPLIER, Kind.INTERNAL][index % 3]
         category = Category.objects.create(kind=kind, name=f"Categoría {index}")
         claim = closed_claim(kind, days_to_close=index + 1, category=category, resolution_cost=Decimal("5.00"))
-        document = OriginDocument.objects.create(claim=claim, doc_type=OriginType.GOODS_RECEIPT, number=f"AR-{index}")
-        OriginLine.objects.create(document=document, product_code=f"P-{index}")
+        receipt = {
+            "doc_type": OriginType.GOODS_RECEIPT,
+            "number": f"AR-{index}",
+            "lines": [{"product_code": f"P-{index}"}],
+        }
+        origins_create(claim=claim, origins=[receipt])
         Repair.objects.create(claim=claim, reference=f"R-{index}", cost=Decimal("2.00"))
 
     many = {address: queries_of(client, address) for address in few}

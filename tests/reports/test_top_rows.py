@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 
 from tests.partners.factories import PartnerFactory
 from trato.claims import reports
-from trato.claims.models import Claim, Kind, OriginDocument, OriginLine, OriginType, Repair, State
+from trato.claims.models import Claim, Kind, OriginType, Repair, State
+from trato.claims.subresources import origins_create
 from trato.reports import ranking
 from trato.reports.periods import Period, month_label
 from trato.reports.tables import others_label
@@ -115,16 +116,15 @@ def test_the_others_and_the_total_count_only_the_claims_the_reader_may_see(sales
 def test_a_claim_with_several_products_counts_once_under_each_and_its_lines_once(administrator):
     customer = PartnerFactory(is_customer=True)
     two_products = claim(Kind.CUSTOMER, customer)
-    delivery = OriginDocument.objects.create(claim=two_products, doc_type=OriginType.DELIVERY, number="ALB-1")
-    for code in ("BOMBA-50", "BOMBA-50", "VALVULA-8"):
-        OriginLine.objects.create(document=delivery, product_code=code)
+    lines = [{"product_code": code} for code in ("BOMBA-50", "BOMBA-50", "VALVULA-8")]
+    origins_create(claim=two_products, origins=[{"doc_type": OriginType.DELIVERY, "number": "ALB-1", "lines": lines}])
     on_two_documents = claim(Kind.CUSTOMER, customer, state=State.CLOSED)
     for doc_type, number in ((OriginType.DELIVERY, "ALB-2"), (OriginType.INVOICE, "FAC-2")):
-        document = OriginDocument.objects.create(claim=on_two_documents, doc_type=doc_type, number=number)
-        OriginLine.objects.create(document=document, product_code="BOMBA-50")
+        document = {"doc_type": doc_type, "number": number, "lines": [{"product_code": "BOMBA-50"}]}
+        origins_create(claim=on_two_documents, origins=[document])
     third = claim(Kind.CUSTOMER, customer)
-    other = OriginDocument.objects.create(claim=third, doc_type=OriginType.SALES_ORDER, number="P-3")
-    OriginLine.objects.create(document=other, product_code="JUNTA-2")
+    order = {"doc_type": OriginType.SALES_ORDER, "number": "P-3", "lines": [{"product_code": "JUNTA-2"}]}
+    origins_create(claim=third, origins=[order])
 
     products = reports.TABLES["product"](administrator, PERIOD, {}, 1)
 

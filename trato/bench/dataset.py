@@ -20,7 +20,17 @@ from psycopg import sql
 
 from trato.accounts.models import User
 from trato.accounts.roles import Role
-from trato.claims.models import Action, Category, Cause, Claim, Kind, OriginDocument, OriginLine, Repair
+from trato.claims.models import (
+    Action,
+    Category,
+    Cause,
+    Claim,
+    ClaimProduct,
+    Kind,
+    OriginDocument,
+    OriginLine,
+    Repair,
+)
 from trato.partners.models import Contact, Partner
 from trato.timeline.models import Entry
 
@@ -265,6 +275,13 @@ def _origins(sizes: Sizes) -> None:
         },
         "claims_origindocument d CROSS JOIN generate_series(1, 3) AS n WHERE n <= 1 + d.id % 3",
     )
+    # What the claims services keep beside the lines: each claim's product codes once.
+    _insert(
+        ClaimProduct,
+        {"claim_id": "pairs.claim_id", "product_code": "pairs.product_code"},
+        "(SELECT DISTINCT d.claim_id, l.product_code FROM claims_originline l "
+        "JOIN claims_origindocument d ON d.id = l.document_id) AS pairs",
+    )
 
 
 def _claim_parts() -> None:
@@ -357,5 +374,5 @@ def build(sizes: Sizes, *, echo=lambda message: None, vacuum: bool = True) -> di
 
 
 def counts() -> dict[str, int]:
-    models_ = [Partner, Contact, Claim, OriginDocument, OriginLine, Cause, Action, Repair, Entry]
+    models_ = [Partner, Contact, Claim, OriginDocument, OriginLine, ClaimProduct, Cause, Action, Repair, Entry]
     return {model._meta.label_lower: model._default_manager.count() for model in models_}

@@ -65,9 +65,12 @@ class Dimension:
     only_kind: str = ""  # the supplier dimension counts supplier claims only, the customer one customer claims
     label: Callable[[object], str] = str
     skip_empty: bool = False  # a claim without a product code is not a product's claim
-    # A claim may have several values (documents, lines): it counts once under each of them (its id counted once per
-    # cell), and the total may be more than the number of claims.
+    # A claim may have several values (documents, products): it counts once under each of them, and the total may
+    # be more than the number of claims.
     several: bool = False
+    # The facts repeat a claim under one value (two invoices): its id is counted once per cell. Products need not:
+    # ClaimProduct holds each of a claim's products once, and plain counts rank them faster (docs/bench.md).
+    repeats: bool = False
     note: str | Promise = ""
 
 
@@ -85,6 +88,7 @@ DIMENSIONS = [
         "origins__doc_type",
         label=_choice_label(OriginType.choices),
         several=True,
+        repeats=True,
         note=gettext_lazy(
             "A claim with documents of several types counts once under each, so the total can be more than the "
             "number of claims."
@@ -96,7 +100,7 @@ DIMENSIONS = [
         "product",
         gettext_lazy("By product"),
         gettext_lazy("Product code"),
-        "origins__lines__product_code",
+        "products__product_code",
         skip_empty=True,
         several=True,
         note=gettext_lazy(
@@ -106,7 +110,7 @@ DIMENSIONS = [
 ]
 CHART_SERIES = 8  # more series than this make a chart unreadable; the table has the top rows, the download all
 # Per cell (a value and a month): the claims received, and how many of them are open and closed now. A claim with
-# several values (two lines of one product) is one fact per line: counted once per cell through its id.
+# two documents of one type is two facts: counted once per cell through its id.
 COUNTS = (
     Measure("received"),
     Measure("open", only=("state", OPEN_STATES)),
@@ -126,7 +130,7 @@ def dimension_ranking(claims: QuerySet[Claim], dimension: Dimension) -> Ranking:
         claims = claims.filter(**{f"{dimension.field}__gt": ""})
     fields: dict[str, Any] = {"key": F(dimension.field), "month": TruncMonth("received_on")}
     counts = COUNTS
-    if dimension.several:  # one fact per document or line: the claim's id counts it once per cell
+    if dimension.repeats:  # one fact per document: the claim's id counts it once per cell
         fields["claim"], counts = F("pk"), DISTINCT_COUNTS
     facts = claims.values("state", **fields)
     labels = partner_names() if dimension.field == "partner" else None

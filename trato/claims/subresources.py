@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trato.accounts.selectors import assignable_users
-from trato.claims.models import Action, Cause, Claim, OriginDocument, OriginLine, Repair, State
+from trato.claims.models import Action, Cause, Claim, ClaimProduct, OriginDocument, OriginLine, Repair, State
 from trato.claims.validation import ensure_recordable
 from trato.core.errors import InvalidInput, NotFound
 from trato.core.services import lock_for_change, service_transaction
@@ -159,6 +159,7 @@ def origins_create(*, claim: Claim, origins) -> list[OriginDocument]:
             for line in lines:
                 line.document = origin
             OriginLine.objects.bulk_create(lines)
+        ClaimProduct.objects.refresh([claim.pk])
     return [origin for origin, _lines in built]
 
 
@@ -177,6 +178,7 @@ def origin_remove(*, origin: OriginDocument, by) -> None:
         origin = _own(OriginDocument, origin, claim)
         text = describe_origin(origin, origin.lines.all())
         origin.delete()
+        ClaimProduct.objects.refresh([claim.pk])
         _record(claim, by, "origin_document", text, "")
 
 

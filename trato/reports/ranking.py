@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 CHUNK_SIZE = 2000  # cells read from the database at a time for a download
+_TOTALS = object()  # the key of the totals per column among a ranking's cells
 
 
 def _quote(name: str) -> str:
@@ -45,7 +46,16 @@ class Measure:
     distinct: str = ""  # a facts column: count its distinct values rather than the facts
     decimals: int | None = None  # sums of money: SQLite adds decimals as floats, so they are rounded back
 
+    @property
+    def additive(self) -> bool:
+        """Whether the figure of several cells is the figure of their facts together (not so for a distinct count)."""
+        return not self.distinct
+
     def sql(self) -> tuple[str, list[Any]]:
+        expression, params = self.expression()
+        return f"{expression} AS {_quote(self.name)}", params
+
+    def expression(self) -> tuple[str, list[Any]]:
         q = _quote
         counted = q(self.sum_of or self.distinct) if self.sum_of or self.distinct else "1"
         params: list[Any] = []
@@ -61,7 +71,7 @@ class Measure:
             expression = f"SUM({counted})"
         else:
             expression = "COUNT(*)"
-        return f"{expression} AS {q(self.name)}", params
+        return expression, params
 
     def value(self, raw: Any) -> Any:
         if raw is None:
@@ -123,10 +133,16 @@ class Ranking:
     labels: QuerySet[Any] | None = None
 
     def top(self, count: int) -> Top:
-        """The first ``count`` rows, the total and, by difference, one Others group for the rest: one query.
+        """The first ``count`` rows, the total and, by difference, one Others group for the rest.
 
         The keys are ranked on their totals (one narrow row per key, a top-N sort); the cells of the first ``count``
         come back as they are, every other cell only inside the totals per column."""
+        if self.across and all(measure.additive for measure in self.measures):
+            return self._top_keys_first(count)
+        return self._top_from_cells(count)
+
+    def _top_from_cells(self, count: int) -> Top:
+        """One query over the cells: what a distinct count needs, whose totals are not the counts of the facts."""
         q = _quote
         cells, params = self._cells_sql()
         across = f", {q('cells')}.{q(self.across)}" if self.across else ""
@@ -162,7 +178,65 @@ class Ranking:
                     continue
                 group = rows.setdefault(position, Group(position, key, name))
                 self._add_cell(group, figures)
-        shown = [rows[position] for position in sorted(rows)]
+        return self._with_others([rows[position] for position in sorted(rows)], total)
+
+    def _top_keys_first(self, count: int) -> Top:
+        """Two queries, each grouping the facts by little: the keys ranked on their totals (one row per key), then
+        the cells of the first ``count`` keys (their facts found by key) and the totals per column. With many keys
+        and columns (5,000 products over 60 months) this is several times faster than grouping every key's cells
+        first, and the totals per column are the counts of all the facts because every measure adds up."""
+        q = _quote
+        facts, facts_params = self.facts.order_by().query.sql_with_params()
+        rank, rank_params = next(m for m in self.measures if m.name == self.rank_by).expression()
+        label, labels, label_params = self._label_sql("first")
+        ranked = (
+            f"WITH {q('keys')} AS (SELECT {q(self.key)} AS {q('key')}, {rank} AS {q('total')} "
+            f"FROM ({facts}) {q('facts')} GROUP BY {q(self.key)}), "
+            f"{q('first')} AS (SELECT {q('key')}, {q('total')} FROM {q('keys')} "
+            f"ORDER BY {q('total')} DESC, {q('key')} LIMIT %s) "
+            f"SELECT {q('first')}.{q('key')}, {label}, (SELECT COUNT(*) FROM {q('keys')}) FROM {q('first')}{labels} "
+            f"ORDER BY {q('first')}.{q('total')} DESC, {q('first')}.{q('key')}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(ranked, [*rank_params, *facts_params, count, *label_params])
+            found = cursor.fetchall()
+        shown = [Group(position, key, name) for position, (key, name, _keys) in enumerate(found, start=1)]
+        total = Group(None, None, None, members=found[0][2] if found else 0)
+        by_key = {group.key: group for group in shown}
+        for key, *figures in self._cells_of(list(by_key)):
+            self._add_cell(by_key.get(key, total), figures)
+        return self._with_others(shown, total)
+
+    def _cells_of(self, keys: list[Any]) -> list[tuple[Any, ...]]:
+        """The cells of ``keys``, then the totals per column (their key: a marker no key equals)."""
+        q = _quote
+        facts, facts_params = self.facts.order_by().query.sql_with_params()
+        measure_sql = [measure.sql() for measure in self.measures]
+        measures = ", ".join(sql for sql, _params in measure_sql)
+        measure_params = [param for _sql, params in measure_sql for param in params]
+        across = q(self.across)
+        parts, params = [], []
+        named = [key for key in keys if key is not None]
+        if named:
+            placeholders = ", ".join(["%s"] * len(named))
+            parts.append(
+                f"SELECT 1 AS {q('kind')}, {q(self.key)}, {across}, {measures} FROM ({facts}) {q('facts')} "
+                f"WHERE {q(self.key)} IN ({placeholders}) GROUP BY {q(self.key)}, {across}"
+            )
+            params += [*measure_params, *facts_params, *named]
+        if None in keys:  # the facts without a key (a claim without a category) are a row of their own
+            parts.append(
+                f"SELECT 1, NULL, {across}, {measures} FROM ({facts}) {q('facts')} "
+                f"WHERE {q(self.key)} IS NULL GROUP BY {across}"
+            )
+            params += [*measure_params, *facts_params]
+        parts.append(f"SELECT 0, NULL, {across}, {measures} FROM ({facts}) {q('facts')} GROUP BY {across}")
+        params += [*measure_params, *facts_params]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            return [(key if kind else _TOTALS, *figures) for kind, key, *figures in cursor.fetchall()]
+
+    def _with_others(self, shown: list[Group], total: Group) -> Top:
         others = Group(None, None, None, members=0)
         others.add(total)
         others.members -= len(shown)
