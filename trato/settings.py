@@ -188,6 +188,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules/bootstrap-icons/font"),
     ("vendor/chartjs", BASE_DIR / "node_modules/chart.js/dist"),
+    ("vendor/tom-select", BASE_DIR / "node_modules/tom-select/dist"),
 ]
 MEDIA_ROOT = VAR_DIR / "media"  # never served directly: downloads go through a permission check
 
