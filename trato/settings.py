@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "trato.numbering",
     "trato.webhooks",
     "trato.reports",
+    "trato.notifications",
     "trato.bench",
 ]
 

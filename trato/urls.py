@@ -16,6 +16,7 @@ urlpatterns = [
     path("inbox/", include("trato.inbox.urls")),
     path("mail/", include("trato.mail.urls")),
     path("webhooks/", include("trato.webhooks.urls")),
+    path("notifications/", include("trato.notifications.urls")),
 ]
 
 handler500 = "trato.core.views.server_error"

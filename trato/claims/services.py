@@ -36,6 +36,7 @@ from trato.claims.subresources import (  # noqa: F401 (re-exported: callers impo
     repair_update,
 )  # fmt: skip
 from trato.claims.validation import ensure_recordable
+from trato.core import events
 from trato.core.concurrency import save_new_version
 from trato.core.errors import (  # noqa: F401 (InvalidState, MoveRefused re-exported: callers import services)
     Conflict,
@@ -243,6 +244,17 @@ def _record_created(*, record, by) -> None:
     created_record(record=record, by=by)
 
 
+def _announce_given(claim: Claim, *, by, responsible_before: int | None, assignees_before, assignees) -> None:
+    """Emit claim.assigned (after commit) naming who someone else just made responsible or assigned: taking a claim
+    yourself tells nobody anything."""
+    given = {claim.responsible_id} if claim.responsible_id != responsible_before else set()
+    earlier = {user.pk for user in assignees_before}
+    given |= {user.pk for user in assignees if user.pk not in earlier}
+    given -= {None, by.pk}
+    if given:
+        events.emit(workflow.ASSIGNED, record=claim, by=by, data={"users": sorted(given)})
+
+
 # Creating
 
 
@@ -287,6 +299,7 @@ def claim_create(*, by: User, data: dict) -> Claim:
             _check_people_see_it(claim, assignees)
             origins_create(claim=claim, origins=data.get("origins") or ())
             _record_created(record=claim, by=by)
+            _announce_given(claim, by=by, responsible_before=None, assignees_before=(), assignees=assignees)
     except IntegrityError as exc:  # the same ERP reference saved at the same moment
         if claim.external_ref and _same_reference(claim).exists():
             raise _duplicate_reference() from exc
@@ -358,6 +371,10 @@ def _update_locked(locked: Claim, *, by: User, data: dict) -> Claim:
         locked.assignees.set(assignees)
         _check_people_see_it(locked, assignees)
         _record_changes(record=locked, by=by, before=before, after=after)
+        _announce_given(
+            locked, by=by, responsible_before=original.responsible_id, assignees_before=before["assignees"],
+            assignees=assignees,
+        )  # fmt: skip
     return locked
 
 

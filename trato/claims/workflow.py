@@ -11,10 +11,12 @@ from trato.claims.models import Claim, Kind, State
 from trato.core.workflow import Missing, Move, Workflow
 
 OPENED, CLOSED, REOPENED = "claim.opened", "claim.closed", "claim.reopened"
+ASSIGNED = "claim.assigned"  # not a move: services emit it when someone is made responsible or assigned
 EVENTS = {
     OPENED: gettext_lazy("A claim was opened"),
     CLOSED: gettext_lazy("A claim was closed"),
     REOPENED: gettext_lazy("A claim was reopened"),
+    ASSIGNED: gettext_lazy("A claim was given to someone"),
 }
 
 

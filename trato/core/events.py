@@ -7,9 +7,10 @@ that transaction commits, so a rolled-back change announces nothing. Event names
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from django.db import models, transaction
 from django.utils.functional import Promise
@@ -28,6 +29,9 @@ class Event:
     name: str
     record: models.Model
     by: AnyUser | None
+    # What the record alone does not tell (who was given a claim, which mail came in): plain values, read by the
+    # listeners that know the event; webhooks send the record's payload and leave it out.
+    data: Mapping[str, Any] = field(default_factory=dict)
 
 
 Listener = Callable[[Event], object]  # what a listener returns is ignored
@@ -55,10 +59,10 @@ def listen(listener: Listener) -> Listener:
     return listener
 
 
-def emit(name: str, *, record: models.Model, by: AnyUser | None = None) -> None:
+def emit(name: str, *, record: models.Model, by: AnyUser | None = None, data: Mapping[str, Any] | None = None) -> None:
     """Tell every listener, once the current transaction commits (at once outside a transaction)."""
     if name not in _types:
         raise LookupError(f"Undeclared event {name!r}: declare it in the app's AppConfig.ready().")
-    event = Event(name, record, by)
+    event = Event(name, record, by, dict(data or {}))
     for listener in list(_listeners):
         transaction.on_commit(partial(listener, event), robust=True)

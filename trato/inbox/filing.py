@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trato.core import events
 from trato.core.concurrency import bump_version
 from trato.core.errors import ConflictError, DomainError
 from trato.inbox.models import InboundMessage, State
@@ -26,6 +27,8 @@ from trato.timeline import services as timeline
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = timeline.MAX_TEXT_LENGTH - 2_000  # room for the subject and the notes about refused files
+# Emitted (after commit) each time a message is filed on a record; declared in InboxConfig.ready().
+MAIL_RECEIVED = "mail.received"
 
 
 class AlreadyFiled(DomainError):
@@ -114,8 +117,20 @@ def file_on_record(
     with transaction.atomic():
         filed = _claim(inbound, record, handler, expected_version)
         _write_entry(record=record, by=by, parsed=parsed, inbound=filed, refused=refused)
+        events.emit(MAIL_RECEIVED, record=record, by=by, data=_received(parsed, filed))
     _store_attachments(record, by, parsed, accepted, filed)
     return filed
+
+
+def _received(parsed: ParsedMail, inbound: InboundMessage) -> dict:
+    """What listeners of mail.received read: who wrote, about what, and whether a machine wrote it (a bounce)."""
+    return {
+        "message": inbound.pk,
+        "sender": (parsed.from_name or parsed.from_address)[:200],
+        "subject": parsed.subject[:200],
+        "automatic": parsed.is_automatic,
+        "delivery_report": "delivery-report" in parsed.automatic_reasons,
+    }
 
 
 def _store_attachments(record, by, parsed: ParsedMail, accepted: list[MailAttachment], inbound) -> None:

@@ -10,7 +10,10 @@ class MailConfig(AppConfig):
     verbose_name = _("Mail")
 
     def ready(self) -> None:
+        from trato.core import events
         from trato.jobs import periodic
+        from trato.mail.sending import MAIL_UNDELIVERED
         from trato.mail.tasks import outbox_sweep
 
         periodic.register("mail.outbox_sweep", outbox_sweep, every=timedelta(minutes=1))
+        events.declare(MAIL_UNDELIVERED, _("An email on a record could not be delivered"))

@@ -85,7 +85,34 @@ def _finish(message: OutboundMessage, claim: str, *, state: str, error: str = ""
         _unwritten[message.pk] = (message, claim, {"state": state, "error": error, **fields})
         raise
     _unwritten.pop(message.pk, None)
+    if changed and state == MessageState.FAILED:
+        announce_undelivered(message.pk, error)
     return bool(changed)
+
+
+# Emitted when a message on a record fails for good or is delivered with some recipients refused (declared in
+# MailConfig.ready(); listeners run at once, the outcome being written). A message without a record (a password
+# reset, a notification's mail) announces nothing: there is no record to tell of, and a notification's failed mail
+# must not raise another notification.
+MAIL_UNDELIVERED = "mail.undelivered"
+
+
+def announce_undelivered(pk: int, detail: str) -> None:
+    """Emit mail.undelivered for the message's record with who wrote it and the server's answer; never raises."""
+    from trato.core import events
+    from trato.timeline import registry
+
+    try:
+        row = OutboundMessage.objects.filter(pk=pk).values("record_type", "record_id", "created_by_id").first()
+        registration = registry.registration_by_key(row["record_type"]) if row and row["record_type"] else None
+        if row is None or registration is None:
+            return
+        record = registration.model._default_manager.filter(pk=row["record_id"]).first()
+        if record is not None:
+            data = {"message": pk, "sent_by": row["created_by_id"], "detail": detail[:300]}
+            events.emit(MAIL_UNDELIVERED, record=record, data=data)
+    except Exception:  # telling people is secondary: the outcome is written, the sending goes on
+        logger.exception("Could not announce that mail %s was not delivered", pk)
 
 
 def write_unwritten() -> int:
@@ -255,7 +282,8 @@ def _send_one(connection, pk: int, now) -> str:
     except (OperationalError, InterfaceError):
         _unwritten[message.pk] = (message, claim, delivered)  # delivered all the same: "sent" at the next run
         raise
-    _finish(message, claim, **delivered)
+    if _finish(message, claim, **delivered) and refused:
+        announce_undelivered(message.pk, delivered["error"])
     return SENT
 
 
