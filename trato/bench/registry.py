@@ -31,6 +31,7 @@ BOUNDS = {
     "api": (2.0, 150.0, None),
     "record": (2.0, 150.0, None),
     "search": (1.5, 150.0, None),
+    "picker": (2.0, 150.0, None),
     "report": (None, 1000.0, None),
     "export": (None, None, 0.2),
 }

@@ -120,3 +120,23 @@ def may_configure(user, kind: str | None = None) -> bool:
     """May ``user`` configure the categories of ``kind`` (of some kind when None)?"""
     kinds = configurable_kinds(user)
     return bool(kinds) if kind is None else kind in kinds
+
+
+# Who may be given a claim of each kind (responsible, assignee): the people who work on that kind. A supplier
+# non-conformity is never offered to after-sales staff; an internal one may go to anyone. None: no narrowing.
+TAKER_ROLES: dict[str, frozenset[str] | None] = {
+    CUSTOMER: AFTER_SALES | {Role.ADMINISTRATOR},
+    SUPPLIER: PURCHASING | {Role.QUALITY_MANAGER, Role.ADMINISTRATOR},
+    INTERNAL: None,
+}
+
+
+def takers_condition(kinds) -> Q:
+    """The users (a condition on the user model) who may take a claim of any of ``kinds``."""
+    roles: set[str] = set()
+    for kind in kinds:
+        if (kind_roles := TAKER_ROLES.get(kind)) is None:
+            return Q()
+        roles |= kind_roles
+    members = apps.get_model("auth", "Group").user_set.through.objects.filter(group__name__in=roles)
+    return Q(is_superuser=True) | Q(pk__in=members.values("user_id"))

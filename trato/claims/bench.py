@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (SQL reads best one clause a line, even a long one)
-"""What `make bench` times for claims: the list (sorts, filters, deep pages), the board, the claim page, the export
-and the API, each against the raw SQL returning the same rows (trato/bench/)."""
+"""What `make bench` times for claims: the list (sorts, filters, deep pages, groups), the board, the claim page, the
+export and the API, each against the raw SQL returning the same rows (trato/bench/)."""
 
 from urllib.parse import urlencode
 
@@ -12,6 +12,7 @@ from trato.bench.registry import url as _url
 from trato.bench.sql import COUNT_LIMIT, PAGE_SIZE, claims_visible
 from trato.claims.models import Claim
 from trato.core.listing import cursor_after
+from trato.partners.bench import picked
 
 ROW_COLUMNS = (
     "c.id, c.number, c.kind, c.subject, c.state, c.priority, c.received_on, c.deadline, "
@@ -105,6 +106,15 @@ def filter_choices(ctx: BenchContext) -> list[RawQuery]:
     ]  # fmt: skip
 
 
+def saved_filters(ctx: BenchContext) -> RawQuery:
+    """The list's menu of saved filters: the reader's own and the shared ones (trato/core/saved_filters.py)."""
+    return (
+        "SELECT f.*, u.username, u.first_name, u.last_name FROM core_savedfilter f JOIN accounts_user u ON u.id = f.owner_id "
+        "WHERE f.list_key = 'claims' AND (f.owner_id = %(uid)s OR f.shared) ORDER BY f.name, f.id LIMIT 100",
+        _p(ctx),
+    )
+
+
 def page_of(ctx: BenchContext, where: str = "TRUE", order: str = NEWEST, offset: int = 0, **params) -> list[RawQuery]:
     """One page of rows with what a row shows, and the count of all matching rows."""
     condition = f"{claims_visible(ctx)} AND {where}"
@@ -119,7 +129,32 @@ def page_of(ctx: BenchContext, where: str = "TRUE", order: str = NEWEST, offset:
 def list_page(where: str = "TRUE", order: str = NEWEST, offset: int = 0, **params):
     def raw(ctx: BenchContext) -> list[RawQuery]:
         values = {name: value(ctx) if callable(value) else value for name, value in params.items()}
-        return page_of(ctx, where, order, offset, **values) + filter_choices(ctx)
+        return page_of(ctx, where, order, offset, **values) + [saved_filters(ctx)] + filter_choices(ctx)
+
+    return raw
+
+
+GROUP_NAMES = {  # what names a group of each column, joined to the few groups shown
+    "c.state": ("", ""),
+    "c.responsible_id": (", u.username, u.first_name, u.last_name", "LEFT JOIN accounts_user u ON u.id = g.k"),
+    "c.partner_id": (", p.name", "LEFT JOIN partners_partner p ON p.id = g.k"),
+}
+
+
+def grouped(column: str, where: str = "TRUE"):
+    """The list grouped by ``column``: the first 25 groups by size, with the total and the number of groups (window
+    sums over the groups), and their names."""
+
+    def raw(ctx: BenchContext) -> list[RawQuery]:
+        names, join = GROUP_NAMES[column]
+        groups = (
+            f"SELECT {column} AS k, count(*) AS n, sum(count(*)) OVER () AS total, count(*) OVER () AS n_groups "
+            f"FROM claims_claim c WHERE {claims_visible(ctx)} AND {where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 25"
+        )
+        return [
+            (f"WITH g AS ({groups}) SELECT g.*{names} FROM g {join}", _p(ctx)),
+            saved_filters(ctx),
+        ] + filter_choices(ctx)
 
     return raw
 
@@ -209,7 +244,14 @@ register(
     ),
     _list(".page.last", offset=COUNT_LIMIT - PAGE_SIZE, query={"page": COUNT_LIMIT // PAGE_SIZE}),  # the deepest
     Operation("claims.list.htmx", "list", _url("/claims/", state="open"),
-              lambda ctx: page_of(ctx, "c.state = 'open'"), headers={"HX-Request": "true"}),
+              lambda ctx: page_of(ctx, "c.state = 'open'") + [saved_filters(ctx)], headers={"HX-Request": "true"}),
+    # Grouped: every claim the role sees counted per state (for an administrator, every claim: tests/bench/ knows it
+    # reads the whole table); the open work per responsible and per partner.
+    Operation("claims.list.group.state", "list", _url("/claims/", group="state"), grouped("c.state")),
+    Operation("claims.list.group.responsible", "list", _url("/claims/", group="responsible", state="open"),
+              grouped("c.responsible_id", "c.state = 'open'")),
+    Operation("claims.list.group.partner", "list", _url("/claims/", group="partner", state="open"),
+              grouped("c.partner_id", "c.state = 'open'")),
     Operation("claims.board", "board", _url("/claims/board/"), board),
     Operation("claims.page", "record", lambda ctx: f"/claims/{newest_claim(ctx)}/", claim_page),
     Operation("claims.export.csv", "export", _url("/claims/export/", format="csv"), export, copy=True, repeat=5),
@@ -220,4 +262,11 @@ register(
     Operation("claims.api.cursor.2000", "api", lambda ctx: "/api/v1/claims?" + urlencode({"cursor": deep_cursor(ctx)}),
               after_deep_row),
     Operation("claims.api.claim", "api", lambda ctx: f"/api/v1/claims/{newest_claim(ctx)}", claim_page),
+    # The claim form's partner picker (trato/claims/pickers.py), narrowed to the partners a kind of claim is about.
+    Operation("claims.picker.customer", "picker", _url("/pick/claims.partner/", q="talleres", kind="customer"),
+              lambda ctx: picked(ctx, "(p.is_customer OR p.is_prospect) AND upper(p.name) LIKE %(a)s", a="%TALLERES%"),
+              roles=("admin", "aftersales")),
+    Operation("claims.picker.supplier", "picker", _url("/pick/claims.partner/", q="talleres", kind="supplier"),
+              lambda ctx: picked(ctx, "p.is_supplier AND upper(p.name) LIKE %(a)s", a="%TALLERES%"),
+              roles=("admin", "purchasing", "quality")),
 )  # fmt: skip

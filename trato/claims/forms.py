@@ -1,6 +1,7 @@
 """Forms for claims and what they carry. They validate what users type; the services decide and save."""
 
-from typing import cast
+import re
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -24,7 +25,10 @@ from trato.claims.models import (
     Resolution,
     State,
 )
+from trato.claims.subresources import MAX_LINES
 from trato.claims.validation import is_record_id
+from trato.core.numbers import NumberField
+from trato.core.pickers import PickerSelect, PickerSelectMultiple
 from trato.partners.models import Contact, Partner
 
 PARTNER_OF_KIND = {
@@ -138,7 +142,11 @@ class ClaimForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 5}),
             "received_on": DATE_WIDGET,
             "deadline": DATE_WIDGET,
-            "assignees": forms.SelectMultiple(attrs={"size": 4}),
+            # Searching pickers (trato/core/pickers.py): the page lists only the chosen ones, never every partner.
+            "partner": PickerSelect("claims.partner"),
+            "contact": PickerSelect("partners.contact"),
+            "responsible": PickerSelect("claims.taker"),
+            "assignees": PickerSelectMultiple("claims.taker"),
         }
 
     def __init__(self, *args, user, kind: str | None = None, **kwargs):
@@ -157,8 +165,9 @@ class ClaimForm(forms.ModelForm):
         if len(kinds) == 1 and kinds[0] in PARTNER_LABELS:
             self.fields["partner"].label = PARTNER_LABELS[Kind(kinds[0])]
         _model_choice(self, "category").queryset = Category.objects.filter(kind__in=kinds, is_active=True)
-        _model_choice(self, "responsible").queryset = active_users()
-        _model_choice(self, "assignees").queryset = active_users()
+        takers = active_users().filter(access.takers_condition(kinds))
+        _model_choice(self, "responsible").queryset = takers
+        _model_choice(self, "assignees").queryset = takers
         _model_choice(self, "team").queryset = SalesTeam.objects.order_by("name")
         _model_choice(self, "contact").queryset = self._contacts(user)
         self.fields["received_on"].required = False
@@ -193,7 +202,9 @@ class QuickCreateForm(forms.Form):
 
     number = forms.CharField(label=_("Document number"), max_length=60)
     doc_type = forms.ChoiceField(label=_("Document type"))
-    partner = forms.ModelChoiceField(label=_("Customer / supplier"), queryset=Partner.objects.none())
+    partner = forms.ModelChoiceField(
+        label=_("Customer / supplier"), queryset=Partner.objects.none(), widget=PickerSelect("claims.partner")
+    )
     subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
     # Set once the user has seen the claims that already cite this document and chose to go on.
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -249,7 +260,7 @@ class MoveForm(forms.Form):
     resolution_notes = forms.CharField(
         label=_("Resolution given to the customer"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    resolution_cost = forms.DecimalField(label=_("Cost"), required=False, max_digits=12, decimal_places=2)
+    resolution_cost = NumberField(label=_("Cost"), required=False, max_digits=12, decimal_places=2, min_value=0)
     closing_note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, move: str, claim: Claim, **kwargs):
@@ -296,8 +307,13 @@ class ServiceForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in fields}
 
 
+LINE_FIELDS = ("product_code", "description", "lot", "quantity", "unit")
+_POSTED_LINE = re.compile(r"line(\d{1,3})_product_code")
+
+
 class OriginForm(ServiceForm):
-    """An origin document with up to three affected lines (more can be added as another document line set)."""
+    """An origin document with its affected lines: three rows to begin with, and as many as the page added
+    ("Add a line", static/trato/trato.js), up to the services' limit."""
 
     LINES = 3
 
@@ -308,19 +324,21 @@ class OriginForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for index in range(self.LINES):
-            for name in ("product_code", "description", "lot", "quantity", "unit"):
+        posted = [int(match.group(1)) + 1 for name in self.data if (match := _POSTED_LINE.fullmatch(name))]
+        self.line_count = min(max([self.LINES, *posted]), MAX_LINES)
+        for index in range(self.line_count):
+            for name in LINE_FIELDS:
                 model_field = cast(models.Field, OriginLine._meta.get_field(name))
-                self.fields[f"line{index}_{name}"] = cast(forms.Field, model_field.formfield(required=False))
+                options: dict[str, Any] = {"form_class": NumberField} if name == "quantity" else {}
+                self.fields[f"line{index}_{name}"] = cast(forms.Field, model_field.formfield(required=False, **options))
 
     def line_rows(self) -> list[list]:
-        names = ("product_code", "description", "lot", "quantity", "unit")
-        return [[self[f"line{index}_{name}"] for name in names] for index in range(self.LINES)]
+        return [[self[f"line{index}_{name}"] for name in LINE_FIELDS] for index in range(self.line_count)]
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
-        for index in range(self.LINES):
-            values = [cleaned.get(f"line{index}_{name}") for name in ("description", "lot", "quantity", "unit")]
+        for index in range(self.line_count):
+            values = [cleaned.get(f"line{index}_{name}") for name in LINE_FIELDS[1:]]
             if any(v not in (None, "") for v in values) and not cleaned.get(f"line{index}_product_code"):
                 self.add_error(f"line{index}_product_code", _("A line needs its product code."))
         return cleaned
@@ -328,9 +346,8 @@ class OriginForm(ServiceForm):
     def service_data(self) -> dict:
         data = super().service_data()
         data["lines"] = []
-        for index in range(self.LINES):
-            line = {name: self.cleaned_data.get(f"line{index}_{name}") for name in
-                    ("product_code", "description", "lot", "quantity", "unit")}  # fmt: skip
+        for index in range(self.line_count):
+            line = {name: self.cleaned_data.get(f"line{index}_{name}") for name in LINE_FIELDS}
             if line["product_code"]:
                 data["lines"].append(line)
         return data
@@ -368,6 +385,7 @@ class RepairForm(ServiceForm):
             "started_on": DATE_WIDGET,
             "finished_on": DATE_WIDGET,
         }
+        field_classes = {"cost": NumberField}
 
 
 class CategoryForm(forms.ModelForm):

@@ -67,7 +67,16 @@ def _service(record: Record, action: str):
 
 
 def _render_record_form(request, claim, record, form, item=None):
-    context = {"claim": claim, "record": record, "form": form, "item": item, "section": _section_of(record)}
+    section = _section_of(record)
+    context = {"claim": claim, "record": record, "form": form, "item": item, "section": section}
+    if request.htmx and form.errors:
+        # In place (claims/_section_head.html), a refused form goes back where it was typed, with its errors:
+        # htmx swaps only successful answers, and the form's own target is the section it changes.
+        response = render(request, "claims/record_form.html", context)
+        response.headers.update(
+            {"HX-Retarget": f"#{section}-slot", "HX-Reselect": "#record-form", "HX-Reswap": "innerHTML"}
+        )
+        return response
     return render(request, "claims/record_form.html", context, status=400 if form.errors else 200)
 
 
@@ -76,7 +85,10 @@ def _section_of(record: Record) -> str:
 
 
 def _saved(request, claim, record, message) -> HttpResponseRedirect:
-    messages.success(request, message % {"what": record.title})
+    """Back to the claim page. In place, htmx follows the redirect and swaps the section: the new row is the
+    confirmation, and a message would wait in the session for the next page."""
+    if not request.htmx:
+        messages.success(request, message % {"what": record.title})
     return redirect(claim.get_absolute_url() + "#" + _section_of(record))
 
 

@@ -57,6 +57,21 @@ def timeline_api(ctx: BenchContext) -> list[RawQuery]:
     ]  # fmt: skip
 
 
+PICKED = "SELECT p.id, p.name, p.ref, p.city, p.tax_id FROM partners_partner p"
+
+
+def _a_ref(ctx: BenchContext) -> str:
+    """The first five characters of a visible partner's ERP code: what a user types to pick it by code."""
+    sql = f"SELECT left(p.ref, 5) FROM partners_partner p WHERE {partners_visible(ctx)} AND p.ref <> '' ORDER BY md5(p.id::text) LIMIT 1"
+    return str(ctx.sample("picker.ref", lambda ctx: scalar(sql, {"uid": ctx.uid})))
+
+
+def picked(ctx: BenchContext, condition: str, **params) -> RawQuery:
+    """The first 20 active partners the role sees that meet ``condition``, by name: what a picker offers."""
+    where = f"{partners_visible(ctx)} AND NOT p.is_archived AND {condition}"
+    return f"{PICKED} WHERE {where} ORDER BY lower(p.name), p.id LIMIT 20", {"uid": ctx.uid, **params}
+
+
 register(
     Operation("partners.list", "list", _url("/partners/"), lambda ctx: page_of(ctx)),
     Operation("partners.list.suppliers", "list", _url("/partners/", kind="supplier"), lambda ctx: page_of(ctx, "p.is_supplier")),
@@ -66,5 +81,10 @@ register(
     Operation("partners.page", "record", lambda ctx: f"/partners/{_a_partner(ctx)}/", partner_page),
     Operation("partners.export.csv", "export", _url("/partners/export/", format="csv"), export, copy=True, repeat=5),
     Operation("partners.api.list", "api", _url("/api/v1/partners"), lambda ctx: page_of(ctx)[:2]),
+    # The partner picker (trato/partners/pickers.py): a common word of names, and the beginning of an ERP code.
+    Operation("partners.picker.word", "picker", _url("/pick/partners.partner/", q="talleres"),
+              lambda ctx: picked(ctx, "upper(p.name) LIKE %(a)s", a="%TALLERES%")),
+    Operation("partners.picker.ref", "picker", _url("/pick/partners.partner/", q=_a_ref),
+              lambda ctx: picked(ctx, "upper(p.ref) LIKE upper(%(ref)s)", ref=_a_ref(ctx) + "%")),
     Operation("timeline.api.entries", "api", lambda ctx: f"/api/v1/timeline/partners.partner/{_a_partner(ctx)}/entries", timeline_api),
 )  # fmt: skip

@@ -25,7 +25,7 @@ def _partners(user, query: str, limit: int) -> list[SearchHit]:
     ]
 
 
-def _search_contacts(queryset, text: str):
+def search_contacts(queryset, text: str):
     """Contacts by a phone number (E.164) or by fragments of their names and e-mail, every word matching: one
     table, so each condition is a trigram or B-tree index scan."""
     query = parse_query(text)
@@ -38,7 +38,7 @@ def _search_contacts(queryset, text: str):
 
 
 def _contacts(user, query: str, limit: int) -> list[SearchHit]:
-    contacts = _search_contacts(Contact.objects.visible_to(user), query).select_related("partner")
+    contacts = search_contacts(Contact.objects.visible_to(user), query).select_related("partner")
     contacts = contacts.order_by(*CONTACT_ORDER)
     return [
         SearchHit(title=str(c), subtitle=" · ".join(filter(None, [c.partner.name, c.email])), url=c.get_absolute_url())

@@ -1,9 +1,12 @@
 """{% load claims %}{% new_claim_kind partner as kind %} — which claim a partner page's "New claim" button starts;
-``claim|partner_label`` — what the other party of a claim is called (Supplier, Customer, Company)."""
+``claim|partner_label`` — what the other party of a claim is called (Supplier, Customer, Company);
+``{% in_place claim "causes" %}`` — the htmx attributes that change a section of the claim page in place."""
 
 from django import template
+from django.utils.html import format_html
 
 from trato.claims.forms import PARTNER_LABEL_ANY_KIND, PARTNER_LABELS, kind_for_partner
+from trato.timeline.panel import panel_id
 
 register = template.Library()
 
@@ -46,3 +49,17 @@ def amount(value) -> str:
         return format_amount(Decimal(str(value)))
     except (InvalidOperation, ValueError):
         return str(value)
+
+
+@register.simple_tag
+def in_place(claim, section: str) -> str:
+    """htmx attributes that make a form or link change one section of the claim page in place: the answer is the
+    claim page, of which the section is swapped, and the buttons (the claim's version for its moves) and the
+    timeline's entries (the change it wrote) out of band."""
+    entries = f"#{panel_id(claim)}-entries"
+    return format_html(
+        'hx-target="#{}" hx-select="#{}" hx-select-oob="#claim-buttons,{}" hx-swap="outerHTML"',
+        section,
+        section,
+        entries,
+    )
