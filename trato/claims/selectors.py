@@ -4,10 +4,12 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch
 
+from trato.claims.groups import CLAIM_GROUPS
 from trato.claims.models import Action, Claim, Kind, OriginDocument, OriginLine, OriginType, State
 from trato.claims.search import search_claims
 from trato.claims.validation import is_record_id
-from trato.core.listing import ANY, ListParams, ListSpec, RelatedFirst, counted
+from trato.core import saved_filters
+from trato.core.listing import ANY, Groups, ListParams, ListSpec, RelatedFirst, counted, group_counts
 
 SORTS = {
     "number": "number",
@@ -46,7 +48,9 @@ CLAIM_LIST = ListSpec(
         "received_from": _is_iso_date,
         "received_to": _is_iso_date,
     },
+    groups=CLAIM_GROUPS,
 )
+saved_filters.register("claims", CLAIM_LIST, "claims:list")
 
 
 def _with_document(number: str) -> Exists:
@@ -112,6 +116,12 @@ def with_list_relations(queryset):
 def claim_list(user, params: ListParams):
     queryset = filter_claims(Claim.objects.visible_to(user), q=params.q, filters=params.filters)
     return with_list_relations(CLAIM_LIST.sort(queryset, params))
+
+
+def claim_groups(user, params: ListParams, query) -> Groups:
+    """The list grouped by ``params.group``: counts per group of the claims the list shows (one GROUP BY on the
+    column's index, then the first groups' names). ``query``: the list's query string, which each group links to."""
+    return group_counts(claim_list(user, params), CLAIM_GROUPS[params.group], query=query)
 
 
 def claim_pages(queryset, params: ListParams):

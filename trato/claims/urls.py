@@ -1,12 +1,13 @@
 from django.urls import path
 
-from trato.claims import views, views_records
+from trato.claims import views, views_bulk, views_records
 
 app_name = "claims"
 urlpatterns = [
     path("", views.claim_list, name="list"),
     path("board/", views.claim_board, name="board"),
     path("export/", views.claim_export, name="export"),
+    path("bulk/", views_bulk.claim_bulk, name="bulk"),
     path("new/", views.claim_create, name="create"),
     path("from-document/", views.claim_quick_create, name="quick_create"),
     path("categories/", views_records.category_list, name="categories"),

@@ -31,6 +31,7 @@ from trato.claims.forms import (
 from trato.claims.models import Category, Claim, Kind, OriginType, State
 from trato.claims.selectors import CLAIM_LIST
 from trato.claims.validation import EDITABLE_STATES, is_record_id
+from trato.core import saved_filters
 from trato.core.access import can_change, get_visible_or_404
 from trato.core.errors import DomainError
 from trato.core.export import EXPORT_FORMATS, export_response
@@ -73,17 +74,29 @@ def _list_context(request, params) -> dict:
         "can_configure": bool(access.configurable_kinds(request.user)),
         "export_formats": EXPORT_FORMATS,
         "today": timezone.localdate(),
+        "group_choices": [(key, group.label) for key, group in CLAIM_LIST.groups.items()],
     }
+
+
+def claim_table_context(request) -> dict:
+    """The list's table as ``request.GET`` asks for it: a page of claims, or the groups' counts (``?group=``), with
+    the saved filters' menu (the bulk actions answer htmx with it too)."""
+    params = CLAIM_LIST.parse(request.GET)
+    context = _list_context(request, params)
+    if params.group:
+        context["groups"] = selectors.claim_groups(request.user, params, request.GET)
+    else:
+        claims = selectors.claim_pages(selectors.claim_list(request.user, params), params)
+        context["page"] = page = paginate(claims, params)
+        context["partner_heading"] = partner_heading(claim.kind for claim in page.object_list if claim.partner_id)
+        context["sort_links"] = CLAIM_LIST.sort_links(request.GET, params)
+    context.update(saved_filters.menu(request, "claims", params))
+    return context
 
 
 @require_GET
 def claim_list(request):
-    params = CLAIM_LIST.parse(request.GET)
-    context = _list_context(request, params)
-    claims = selectors.claim_pages(selectors.claim_list(request.user, params), params)
-    context["page"] = page = paginate(claims, params)
-    context["partner_heading"] = partner_heading(claim.kind for claim in page.object_list if claim.partner_id)
-    context["sort_links"] = CLAIM_LIST.sort_links(request.GET, params)
+    context = claim_table_context(request)
     if _full_page(request):
         context.update(_filter_choices(request.user))
         return render(request, "claims/list.html", context)

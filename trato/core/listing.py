@@ -9,6 +9,10 @@ shown. A value that is not allowed is ignored (the list shows as if it were abse
     queryset = LIST.sort(queryset, params)
     page = paginate(queryset, params)
     links = LIST.sort_links(request.GET, params)   # {"name": SortLink(url, active, descending), ...}
+
+A list may also be grouped (``groups``: ``?group=state`` shows one row per state with its count, each linking to
+the list filtered by it: ``group_counts``), and its state saved under a name (trato/core/saved_filters.py keeps
+``ListSpec.query_of(params)``, the same allow-listed query string).
 """
 
 import base64
@@ -22,10 +26,10 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, Model, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan  # type: ignore[import-untyped]  # new in 5.2: no stubs yet
 from django.http import QueryDict
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.http import urlencode
 
 _Row = TypeVar("_Row", bound=Model)
@@ -40,6 +44,8 @@ class ListParams:
     sort: str
     page: str
     filters: dict[str, str] = field(default_factory=dict)
+    group: str = ""  # a key of the spec's groups, or "" for rows
+    active: int = 0  # how many filters the URL set (a default is not one)
 
     def filter(self, name: str, default: str = "") -> str:
         return self.filters.get(name, default)
@@ -70,6 +76,7 @@ class ListSpec:
     default_sort: str
     filters: Mapping[str, Allowed] = field(default_factory=dict)
     defaults: Mapping[str, str] = field(default_factory=dict)  # a filter's value when the URL has none
+    groups: Mapping[str, "GroupBy"] = field(default_factory=dict)  # ?group=<key>: counts per value instead of rows
 
     def parse(self, query: QueryDict) -> ListParams:
         sort = query.get("sort", "")
@@ -81,7 +88,19 @@ class ListSpec:
             if value and _allowed(value, allowed):
                 filters[name] = value
         q = " ".join(query.get("q", "").split())[:MAX_QUERY_LENGTH]
-        return ListParams(q=q, sort=sort, page=query.get("page", "1"), filters=filters)
+        group = query.get("group", "")
+        active = sum(1 for name, value in filters.items() if value != self.defaults.get(name))
+        return ListParams(
+            q=q, sort=sort, page=query.get("page", "1"), filters=filters,
+            group=group if group in self.groups else "", active=active,
+        )  # fmt: skip
+
+    def query_of(self, params: ListParams) -> str:
+        """The list's state as a query string without "?" or page, only what differs from the list as it opens:
+        what a saved filter keeps. Its values are those ``parse`` allowed, so it parses back to the same state."""
+        values = {"q": params.q, "sort": params.sort if params.sort != self.default_sort else "", "group": params.group}
+        values |= {name: value for name, value in params.filters.items() if value != self.defaults.get(name)}
+        return urlencode(sorted((name, value) for name, value in values.items() if value))
 
     def sort(self, queryset: QuerySet[_Row], params: ListParams) -> QuerySet[_Row]:
         prefix = "-" if params.sort.startswith("-") else ""
@@ -106,6 +125,83 @@ def query_string(query: QueryDict, **changes: str | None) -> str:
         if value:  # neither None nor ""
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+# Groups: the rows counted per value of one column, in one aggregate query (two with the values' names)
+
+
+@dataclass(frozen=True)
+class GroupName:
+    label: str
+    value: str  # the value of the list's filter that shows this group's rows; "" when no filter does
+
+
+@dataclass(frozen=True)
+class GroupBy:
+    """A way to group a list: by ``column`` (a field of the model, or its foreign key's ``<name>_id``), each group
+    linking to the list with ``filter`` set to the group's value. ``names(keys)`` says each key's label and filter
+    value (a choice's label; for foreign keys the related rows' names, read in one query); it gets None for the rows
+    without a value."""
+
+    label: str | Promise
+    column: str
+    filter: str
+    names: Callable[[list[Any]], Mapping[Any, GroupName]]
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    count: int
+    url: str  # the list filtered by this group ("?…"), or "" when no filter shows it
+
+
+@dataclass(frozen=True)
+class Groups:
+    by: GroupBy
+    groups: list[Group]
+    total: int  # rows in every group
+    others: int  # rows in the groups past the first ``top``
+    other_groups: int  # how many such groups
+
+
+GROUP_TOP = 25  # groups shown; the rest add up in one "Others" line
+
+
+class _OverGroups(Func):
+    """An aggregate of the groups beside each group (a window over the grouped rows): ``SUM(COUNT(*)) OVER ()`` is
+    how many rows the groups hold, ``COUNT(*) OVER ()`` how many groups there are. Counted as an aggregate, so it is
+    never a column to group by."""
+
+    contains_aggregate = True
+    contains_over_clause = True
+
+    def __init__(self, template: str) -> None:
+        super().__init__(template=template, output_field=IntegerField())
+
+
+def group_counts(queryset: QuerySet[Any], by: GroupBy, *, query: QueryDict, top: int = GROUP_TOP) -> Groups:
+    """How many rows of ``queryset`` (already through visible_to and the list's filters) each value of ``by.column``
+    has, the largest groups first: one GROUP BY on the column's index, whose window totals give "Others" and the
+    total in the same query; then the first groups' names. ``query`` is the list's query string: each group links
+    to it with the group's filter set."""
+    rows = list(
+        queryset.order_by()
+        .values(by.column)
+        .annotate(
+            rows=Count("*"), all_rows=_OverGroups("SUM(COUNT(*)) OVER ()"), all_groups=_OverGroups("COUNT(*) OVER ()")
+        )
+        .order_by("-rows", by.column)[:top]
+    )
+    names = by.names([row[by.column] for row in rows]) if rows else {}
+    groups = []
+    for row in rows:
+        name = names.get(row[by.column]) or GroupName(str(row[by.column]), "")
+        url = query_string(query, **{by.filter: name.value, "group": None, "page": None}) if name.value else ""
+        groups.append(Group(name.label, row["rows"], url))
+    total = int(rows[0]["all_rows"]) if rows else 0
+    shown = sum(group.count for group in groups)
+    return Groups(by, groups, total, total - shown, (int(rows[0]["all_groups"]) - len(rows)) if rows else 0)
 
 
 @dataclass(frozen=True)

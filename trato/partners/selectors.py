@@ -9,6 +9,7 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Reverse
 from django.db.models.lookups import StartsWith
 
+from trato.core import saved_filters
 from trato.core.listing import ANY, ListParams, ListSpec
 from trato.core.search import MIN_CODE, every_way, first_of_each, is_fragment, matching_any, parse_query
 from trato.partners import phones
@@ -29,6 +30,7 @@ PARTNER_LIST = ListSpec(
     filters={"kind": KINDS, "tag": ANY, "salesperson": ANY, "country": _is_country_code, "archived": ARCHIVED_CHOICES},
     defaults={"archived": "active"},
 )
+saved_filters.register("partners", PARTNER_LIST, "partners:list")
 
 
 def name_fragment(word: str, *, through: str = "") -> Q:

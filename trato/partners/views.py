@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trato.accounts.models import User
 from trato.accounts.roles import SALES, has_role
+from trato.core import saved_filters
 from trato.core.access import can_change, get_visible_or_404
 from trato.core.errors import DomainError
 from trato.core.export import EXPORT_FORMATS, content_disposition, export_response
@@ -65,6 +66,7 @@ def partner_list(request):
         "sort_links": PARTNER_LIST.sort_links(request.GET, params),
         "can_create": bool(creatable_kinds(request.user)),
         "export_formats": EXPORT_FORMATS,
+        **saved_filters.menu(request, "partners", params),
     }
     if _full_page(request):
         context.update(_filter_choices(request.user))
