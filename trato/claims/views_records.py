@@ -73,8 +73,10 @@ def _render_record_form(request, claim, record, form, item=None):
         # In place (claims/_section_head.html), a refused form goes back where it was typed, with its errors:
         # htmx swaps only successful answers, and the form's own target is the section it changes.
         response = render(request, "claims/record_form.html", context)
-        response.headers.update(
-            {"HX-Retarget": f"#{section}-slot", "HX-Reselect": "#record-form", "HX-Reswap": "innerHTML"}
+        response["HX-Retarget"], response["HX-Reselect"], response["HX-Reswap"] = (
+            f"#{section}-slot",
+            "#record-form",
+            "innerHTML",
         )
         return response
     return render(request, "claims/record_form.html", context, status=400 if form.errors else 200)
