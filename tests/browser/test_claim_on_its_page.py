@@ -30,8 +30,8 @@ def add_in_place(page, section: str) -> None:
 
 def save_in_place(page, section: str, shows: str) -> None:
     page.locator(f"#{section}-slot").get_by_role("button", name="Guardar").click()
+    expect(page.locator(f"#{section}-slot #record-form")).to_have_count(0)  # saved: the form is gone
     expect(page.locator(f"#{section}")).to_contain_text(shows)
-    expect(page.locator(f"#{section}-slot #record-form")).to_have_count(0)
 
 
 def test_a_customer_claim_goes_from_draft_to_closed_on_its_page_in_six_page_loads(page, login):
@@ -74,6 +74,7 @@ def test_a_customer_claim_goes_from_draft_to_closed_on_its_page_in_six_page_load
     add_in_place(page, "causes")
     page.get_by_role("button", name="Guardar").click()  # nothing typed: refused where it was typed
     expect(page.locator("#causes-slot .invalid-feedback").first).to_be_visible()
+    page.select_option("#causes-slot select[name=category]", "manufacturing")
     page.fill("#causes-slot textarea[name=description]", "Sello mal montado en fábrica.")
     save_in_place(page, "causes", "Sello mal montado")
     expect(page.locator(".timeline").first).to_contain_text("Sello mal montado")
