@@ -60,18 +60,21 @@ def open_section(page, title):
 
 
 def add_record(page, claim, section, **fields):
+    """Add a cause or an action in place, on the claim's page."""
     page.locator(f"#add-{section}").click()
-    page.wait_for_url(re.compile(rf"/claims/{claim.pk}/{section}/add/$"))
+    form = page.locator(f"#{section}-slot #record-form")
+    expect(form).to_be_visible()
     for selector, value in fields.items():
-        field = page.locator(f"[name={selector}]")
+        field = form.locator(f"[name={selector}]")
         if selector == "carried_over":
             field.check()
         elif field.evaluate("element => element.tagName") == "SELECT":
             field.select_option(str(value))
         else:
             field.fill(str(value))
-    page.get_by_role("button", name="Guardar").click()
-    page.wait_for_url(re.compile(rf"/claims/{claim.pk}/(#{section})?$"))
+    form.get_by_role("button", name="Guardar").click()
+    expect(form).to_have_count(0)
+    assert page.url.endswith(f"/claims/{claim.pk}/")
 
 
 def test_an_after_sales_user_takes_a_claim_received_by_email_from_draft_to_closing(page, login):

@@ -166,3 +166,12 @@ def test_the_claim_form_refuses_a_person_the_kind_of_claim_cannot_be_given_to(
 
     assert not form.is_valid()
     assert "responsible" in form.errors
+
+
+def test_a_whole_company_name_with_its_legal_form_finds_the_company(client_for, administrator):
+    PartnerFactory(name="Aceros del Norte S.A.")
+    PartnerFactory(name="SL Aceros")
+
+    client = client_for(administrator)
+    assert texts(client, "partners.partner", q="Aceros del Norte S.A.") == ["Aceros del Norte S.A."]
+    assert texts(client, "partners.partner", q="SL") == []  # alone, a short word is only the beginning of a code

@@ -79,7 +79,10 @@ def parse_query(text: str) -> SearchQuery:
     text = " ".join(text.split())
     phone = text if is_phone_shaped(text) else ""
     words = () if phone and " " in text else tuple(w for w in text.split()[:MAX_WORDS] if len(w) >= MIN_CODE)
-    return SearchQuery(words=words, phone=phone)
+    # "Aceros del Norte S.A.": a word that is no code and too short to look up inside a text ("S.A.", "SL") could
+    # only match the beginning of a code, and would make the whole name find nothing; the other words decide.
+    telling = tuple(word for word in words if is_code(word) or is_fragment(word))
+    return SearchQuery(words=telling or words, phone=phone)
 
 
 def every_way(arms_by_word: Sequence[Sequence[Q]]) -> list[Q]:
