@@ -102,6 +102,16 @@ def test_a_responsible_that_does_not_exist_or_is_inactive_is_refused(after_sales
     assert not Claim.objects.exists()
 
 
+def test_a_salesperson_who_sees_their_customers_claim_is_still_not_given_it(after_sales_user, sales_user):
+    customer = make_partner("customer", salesperson=sales_user)
+    claim = make_claim(Kind.CUSTOMER, by=after_sales_user, partner=customer)
+    assert Claim.objects.visible_to(sales_user).filter(pk=claim.pk).exists()
+
+    with pytest.raises(services.InvalidInput) as refused:
+        services.claim_update(claim=claim, by=after_sales_user, data={"assignees": [sales_user.pk]}, version=None)
+    assert "role does not cover" in refused.value.fields["assignees"][0]
+
+
 def test_a_responsible_whose_role_cannot_see_the_claim_is_refused(purchasing_user, sales_user):
     with pytest.raises(services.InvalidInput) as refused:
         make_claim(Kind.SUPPLIER, by=purchasing_user, responsible=sales_user)

@@ -198,12 +198,15 @@ def _validate(claim: Claim, errors: dict[str, list[str]]) -> None:
 
 
 def _check_people_see_it(claim: Claim, assignees: list[User]) -> None:
-    """The responsible and the people assigned must be able to open the claim they are given."""
+    """The responsible and the people assigned must work on this kind of claim (access.TAKER_ROLES, what the claim
+    form's people picker offers) and be able to open the claim they are given."""
     people = [("responsible", claim.responsible)] if claim.responsible else []
     people += [("assignees", user) for user in assignees]
+    named = User.objects.filter(access.takers_condition([claim.kind]), pk__in=[user.pk for _field, user in people])
+    takers = set(named.values_list("pk", flat=True))
     errors: dict[str, list[str]] = {}
     for field, user in people:
-        if not Claim.objects.visible_to(user).filter(pk=claim.pk).exists():
+        if user.pk not in takers or not Claim.objects.visible_to(user).filter(pk=claim.pk).exists():
             message = _("%(name)s's role does not cover this kind of claim.") % {"name": user.get_full_name() or user}
             errors.setdefault(field, []).append(message)
     raise_if_any(errors)
