@@ -8,11 +8,12 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, db):
     assert response.url.startswith(reverse("accounts:login"))
 
 
-def test_the_start_page_lists_every_section(client_for, sales_user):
+def test_the_navigation_lists_every_section_and_the_start_page_is_my_work(client_for, sales_user):
     response = client_for(sales_user).get(reverse("core:home"))
     assert response.status_code == 200
     for label in ["Claims", "Leads", "Pipeline", "Calendar", "Calls", "Partners", "Reports"]:
-        assert label in response.text
+        assert label in response.text  # the navigation's links; the start page's own links: test_worklist.py
+    assert '<h2 class="h4 mb-3">My work</h2>' in response.text  # the blocks: tests/core/test_worklist.py
 
 
 def test_a_section_not_built_yet_says_it_is_coming(client_for, sales_user):

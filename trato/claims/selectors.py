@@ -2,10 +2,11 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 
 from trato.claims.groups import CLAIM_GROUPS
-from trato.claims.models import Action, Claim, Kind, OriginDocument, OriginLine, OriginType, State
+from trato.claims.models import Action, Channel, Claim, Kind, OriginDocument, OriginLine, OriginType, State
 from trato.claims.search import search_claims
 from trato.claims.validation import is_record_id
 from trato.core import saved_filters
@@ -22,6 +23,9 @@ SORTS = {
 }
 BOARD_COLUMNS = (State.DRAFT, State.OPEN, State.CLOSED, State.CANCELLED)
 BOARD_CARDS_PER_COLUMN = 50
+ACTIVE = "active"  # the state filter's "draft or open": the claims still being worked on
+ACTIVE_STATES = (State.DRAFT, State.OPEN)
+ACTIONS_DUE_WITHIN_DAYS = 7
 
 
 def _is_iso_date(value: str) -> bool:
@@ -36,11 +40,15 @@ CLAIM_LIST = ListSpec(
     sorts=SORTS,
     default_sort="-received",
     filters={
-        "state": State.values,
+        "state": (*State.values, ACTIVE),
         "kind": Kind.values,
         "category": is_record_id,
         "responsible": ANY,  # a username, or "none"
+        "mine": ("1",),  # the reader is responsible or assigned
+        "my_actions": ("due",),  # the reader owns an action due within a week (or overdue), not done
         "partner": is_record_id,
+        "contact": is_record_id,
+        "channel": Channel.values,
         "origin": OriginType.values,
         "document": ANY,
         "product": ANY,
@@ -68,11 +76,43 @@ def search(queryset, q: str):
     return search_claims(queryset, q)
 
 
+def assigned_to(user) -> Q:
+    """Claims whose responsible is the user or that are assigned to them: the ids found through the responsible's
+    index and the assignees' index on the user (a UNION), then the claims by key; an OR of the two would read every
+    claim."""
+    responsible = Claim.objects.filter(responsible=user).order_by().values("pk")
+    assigned = Claim.assignees.through.objects.filter(user=user).order_by().values("claim_id")
+    return Q(pk__in=responsible.union(assigned))
+
+
+def actions_due(queryset, user, today=None):
+    """The actions of ``queryset`` this user owns that are neither done nor carried over, due within a week or
+    overdue, on claims still being worked on (the owner's index first)."""
+    today = today or timezone.localdate()
+    return queryset.filter(
+        owner=user, done_on__isnull=True, carried_over=False, claim__state__in=ACTIVE_STATES,
+        due_on__lte=today + datetime.timedelta(days=ACTIONS_DUE_WITHIN_DAYS),
+    )  # fmt: skip
+
+
+def _filter_reader(queryset, filters: dict, user):
+    """The filters about the reader ("mine"); without a reader they filter nothing."""
+    if user is None or not user.is_authenticated:
+        return queryset
+    if filters.get("mine"):
+        queryset = queryset.filter(assigned_to(user))
+    if filters.get("my_actions"):
+        queryset = queryset.filter(Exists(actions_due(Action.objects.filter(claim=OuterRef("pk")), user)))
+    return queryset
+
+
 def _filter_people_and_places(queryset, filters: dict):
     if filters.get("category"):
         queryset = queryset.filter(category_id=int(filters["category"]))
     if filters.get("partner"):
         queryset = queryset.filter(partner_id=int(filters["partner"]))
+    if filters.get("contact"):
+        queryset = queryset.filter(contact_id=int(filters["contact"]))
     responsible = filters.get("responsible")
     if responsible == "none":
         queryset = queryset.filter(responsible__isnull=True)
@@ -93,9 +133,14 @@ def _filter_documents(queryset, filters: dict):
     return queryset
 
 
-def filter_claims(queryset, *, q: str = "", filters: dict):
-    """Apply the allow-listed filters of CLAIM_LIST (values already checked by ListSpec.parse)."""
-    for name in ("state", "kind"):
+def filter_claims(queryset, *, q: str = "", filters: dict, user=None):
+    """Apply the allow-listed filters of CLAIM_LIST (values already checked by ListSpec.parse); ``user`` is the
+    reader, whom "mine" and "my actions" are about."""
+    if filters.get("state") == ACTIVE:
+        queryset = queryset.filter(state__in=ACTIVE_STATES)
+    elif filters.get("state"):
+        queryset = queryset.filter(state=filters["state"])
+    for name in ("kind", "channel"):
         if filters.get(name):
             queryset = queryset.filter(**{name: filters[name]})
     if filters.get("overdue"):
@@ -105,6 +150,7 @@ def filter_claims(queryset, *, q: str = "", filters: dict):
     if filters.get("received_to"):
         queryset = queryset.filter(received_on__lte=filters["received_to"])
     queryset = _filter_documents(_filter_people_and_places(queryset, filters), filters)
+    queryset = _filter_reader(queryset, filters, user)
     return search(queryset, q) if q else queryset
 
 
@@ -114,7 +160,7 @@ def with_list_relations(queryset):
 
 
 def claim_list(user, params: ListParams):
-    queryset = filter_claims(Claim.objects.visible_to(user), q=params.q, filters=params.filters)
+    queryset = filter_claims(Claim.objects.visible_to(user), q=params.q, filters=params.filters, user=user)
     return with_list_relations(CLAIM_LIST.sort(queryset, params))
 
 
@@ -153,7 +199,7 @@ BOARD_CARD_FIELDS = (
 def claim_board(user, params: ListParams) -> list[dict]:
     """The board's columns: per state its count (bounded, as on the list) and the first cards; two queries a column."""
     filters = {name: value for name, value in params.filters.items() if name != "state"}
-    queryset = filter_claims(Claim.objects.visible_to(user), q=params.q, filters=filters)
+    queryset = filter_claims(Claim.objects.visible_to(user), q=params.q, filters=filters, user=user)
     queryset = queryset.select_related("partner", "responsible").only(*BOARD_CARD_FIELDS)
     columns = []
     for state in BOARD_COLUMNS:

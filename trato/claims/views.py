@@ -28,7 +28,7 @@ from trato.claims.forms import (
     kind_for_partner,
     partner_heading,
 )
-from trato.claims.models import Category, Claim, Kind, OriginType, State
+from trato.claims.models import Category, Channel, Claim, Kind, OriginType, State
 from trato.claims.selectors import CLAIM_LIST
 from trato.claims.validation import EDITABLE_STATES, is_record_id
 from trato.core import saved_filters
@@ -62,6 +62,7 @@ def _filter_choices(user) -> dict:
         "state_choices": State.choices,
         "kind_choices": Kind.choices,
         "origin_choices": OriginType.choices,
+        "channel_choices": Channel.choices,
         "category_choices": Category.objects.visible_to(user),
         "responsible_choices": [(u.username, str(u)) for u in active_users()],
     }

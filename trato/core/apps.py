@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +10,6 @@ class CoreConfig(AppConfig):
         from trato.core import pickers
 
         pickers.autodiscover()
+        # Each app's worklist.py and related.py register its blocks on the home page ("My work") and on other apps'
+        # record pages (a partner's claims), as reports.py does for /reports/: the core never imports those apps.
+        autodiscover_modules("worklist", "related")

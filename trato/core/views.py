@@ -2,16 +2,20 @@ import sys
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views import defaults
 
-from trato.core import navigation
+from trato.core import navigation, worklist
 from trato.core.middleware import database_unavailable
 from trato.core.search import search_all
 from trato.core.types import HtmxHttpRequest
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """My work: what waits for the user in each app (trato/core/worklist.py), and the sections' links."""
+    blocks = worklist.blocks_for(request.user)
+    worklist.keep_nav_counts(request, blocks)
+    return render(request, "core/home.html", {"blocks": blocks, "today": timezone.localdate()})
 
 
 def coming(request: HttpRequest, key: str) -> HttpResponse:
