@@ -46,6 +46,10 @@
         no_results: (data, escape) => `<div class="no-results">${escape(select.dataset.pickerEmpty || "")}</div>`,
       },
     });
+    // Tom Select points the field's label at its own box; the select it keeps (hidden, still read by screen
+    // readers) is named by the same label, or it would be a control without a name.
+    const label = document.getElementById(`${select.id}-ts-label`);
+    if (label) select.setAttribute("aria-labelledby", label.id);
   }
 
   // A picker narrowed by another field (a partner's contacts) starts again when that field changes.

@@ -1,12 +1,25 @@
-"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser)."""
+"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser). Every page a test shows through
+the `page` fixture is checked with axe-core (tests/browser/axe.py): a serious or critical violation fails the test
+in teardown, listing the rule, its help text and the elements."""
 
 import os
 import shutil
 
 import pytest
 
+from tests.browser import axe
+
 CHROMIUM = os.environ.get("TRATO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+CALL_REPORT = pytest.StashKey()  # the test's own outcome, for the page fixture's teardown
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[CALL_REPORT] = report
 
 
 @pytest.fixture(scope="session")
@@ -25,12 +38,32 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="es-ES", timezone_id="Europe/Madrid")
+def page(browser, live_server, request):
+    # Reduced motion: Bootstrap then changes colours at once, so axe never meets a button halfway through its hover
+    # transition (a contrast between the two colours' own).
+    context = browser.new_context(base_url=live_server.url, locale="es-ES", timezone_id="Europe/Madrid",
+                                  reduced_motion="reduce")  # fmt: skip
     context.set_default_timeout(10_000)
+    audit = axe.Audit(context, live_server.url)
     page = context.new_page()
+    audit.watch(page)
     yield page
-    context.close()
+    problems = ""
+    try:
+        report = request.node.stash.get(CALL_REPORT, None)
+        if report is not None and report.passed:  # a failed test has told its story already
+            problems = audit.finish(page)
+    finally:
+        audit.forget(page)
+        context.close()
+    if problems:
+        pytest.fail(problems, pytrace=False)
+
+
+@pytest.fixture
+def assert_accessible():
+    """assert_accessible(page): fail unless axe finds no serious or critical violation on the page as it is now."""
+    return axe.assert_accessible
 
 
 @pytest.fixture
