@@ -24,8 +24,10 @@ def supplier_claim(purchasing_user):
 
 
 def _partner_heading(page: str) -> str:
+    """The text of the header cell whose link sorts by partner."""
     header = page.split("<thead>")[1].split("</thead>")[0]
-    return header.split("</th>")[2].split('">')[-1].split("</a>")[0].strip()
+    cell = next(cell for cell in header.split("</th>") if "sort=partner" in cell)
+    return cell.split('">')[-1].split("</a>")[0].strip()
 
 
 def test_the_list_of_supplier_claims_heads_the_column_supplier(purchasing_user, client_for, supplier_claim):
