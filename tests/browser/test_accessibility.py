@@ -23,7 +23,7 @@ from trato.timeline import services as timeline
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (1366, 390)
-SCREENSHOTS = {"home", "claims-list", "claim"}
+SCREENSHOTS = {"home", "claims-list", "claim", "partners-list"}
 SORTED = {"claims-list": ("Fecha de recepción", "descending"), "partners-list": ("Nombre", "ascending")}
 DAY = datetime.timedelta(days=1)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
