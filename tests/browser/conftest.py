@@ -6,9 +6,23 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.browser import axe
 
+
+class OneRequestAtATime(WSGIServer):
+    """The live server, answering one request after another. With SQLite in memory every request thread shares the
+    test's one connection, and several at once (the reports page loads its six rankings together) deadlocked
+    SQLite now and then: a browser test hung until killed. Browsers queue their requests; nothing is lost."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override  # LiveServerThread.run applies it to its own thread
+
+
+LiveServerThread.server_class = OneRequestAtATime
 CHROMIUM = os.environ.get("TRATO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 CALL_REPORT = pytest.StashKey()  # the test's own outcome, for the page fixture's teardown
