@@ -4,22 +4,35 @@ in teardown, listing the rule, its help text and the elements."""
 
 import os
 import shutil
+import threading
 
 import pytest
-from django.core.servers.basehttp import WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
 
 from tests.browser import axe
 
 
-class OneRequestAtATime(WSGIServer):
-    """The live server, answering one request after another. With SQLite in memory every request thread shares the
-    test's one connection, and several at once (the reports page loads its six rankings together) deadlocked
-    SQLite now and then: a browser test hung until killed. Browsers queue their requests; nothing is lost."""
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, running one request at a time through Trato (connections are still accepted and read in
+    their own threads: a browser's idle preconnected sockets must not stall the others). With SQLite in memory every
+    request thread shares the test's one connection, and several at once (the reports page loads its six rankings
+    together) deadlocked SQLite now and then: a browser test hung until killed."""
 
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.connections_override = connections_override  # LiveServerThread.run applies it to its own thread
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:  # the body too is made under the lock: a streamed download reads the database as it goes
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    close = getattr(response, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(one_at_a_time)
 
 
 LiveServerThread.server_class = OneRequestAtATime
