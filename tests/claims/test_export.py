@@ -63,6 +63,7 @@ def _old_export(user, query: dict, fmt: str) -> list:
         claims = selectors.claim_list(user, params).prefetch_related("origins")
         kinds = claims.filter(partner__isnull=False).order_by().values_list("kind", flat=True).distinct()
         labels = {**dict(EXPORT_HEADERS), "partner": partner_heading(kinds)}
+        labels["resolution_cost"] = f"{labels['resolution_cost']} (EUR)"  # an amount names its currency
         headers = [str(labels[key]) for key, _label in EXPORT_HEADERS]
         rows = [_old_row(claim) for claim in claims]
         return _cells(export_response(filename="x", headers=headers, rows=rows, fmt=fmt), fmt)

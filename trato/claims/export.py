@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from trato.claims.forms import partner_heading
 from trato.claims.models import Channel, Claim, Kind, OriginDocument, OriginType, Priority, Resolution, State
 from trato.core.export import chunks
+from trato.reports.formatting import default_currency
 
 CHUNK_SIZE = 2000  # claims per database round trip
 
@@ -42,6 +43,8 @@ EXPORT_HEADERS = (
     ("closed_at", pgettext_lazy("claim date", "Closed")),
 )
 
+EXPORT_HEADERS_BY_KEY = dict(EXPORT_HEADERS)
+
 # What a row is made of, read per claim (export_row names them in this order).
 FIELDS = (
     "pk", "number", "kind", "state", "subject", "partner__name", "responsible__first_name", "responsible__last_name",
@@ -55,7 +58,8 @@ def export_headers(claims: QuerySet[Claim]) -> list[str]:
     """The column headings; the partner's is the kind's own word ("Supplier") when every claim with one is of one
     kind."""
     kinds = claims.filter(partner__isnull=False).order_by().values_list("kind", flat=True).distinct()
-    labels = {**dict(EXPORT_HEADERS), "partner": partner_heading(kinds)}
+    cost = f"{EXPORT_HEADERS_BY_KEY['resolution_cost']} ({default_currency()})"  # amounts name their currency
+    labels = {**EXPORT_HEADERS_BY_KEY, "partner": partner_heading(kinds), "resolution_cost": cost}
     return [str(labels[key]) for key, _label in EXPORT_HEADERS]
 
 
