@@ -26,10 +26,10 @@ from trato.claims.models import (
     State,
 )
 from trato.claims.subresources import MAX_LINES
-from trato.claims.validation import is_record_id
 from trato.core.numbers import NumberField
 from trato.core.pickers import PickerSelect, PickerSelectMultiple
-from trato.partners.models import Contact, Partner
+from trato.partners.models import Partner
+from trato.partners.pickers import contacts_of
 
 PARTNER_OF_KIND = {
     Kind.CUSTOMER: Q(is_customer=True) | Q(is_prospect=True),
@@ -179,10 +179,7 @@ class ClaimForm(forms.ModelForm):
         partner = self.data.get("partner") or self.initial.get("partner") or self.instance.partner_id
         if isinstance(partner, Partner):
             partner = partner.pk
-        if not is_record_id(partner or ""):
-            return Contact.objects.none()
-        visible = Partner.objects.visible_to(user).filter(pk=int(partner))
-        return Contact.objects.filter(partner__in=visible, is_archived=False).order_by("last_name", "first_name")
+        return contacts_of(user, str(partner or "")).order_by("last_name", "first_name")
 
     def _post_clean(self):
         pass  # the services validate the model
